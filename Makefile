@@ -1,0 +1,99 @@
+# Training Recurrent Neural Networks — every command a learner, instructor or CI needs.
+# `make lab` opens the course, `make test` runs every check; both create .venv if missing.
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Stored outputs are compared exactly, so progress bars (whose text has timings) stay off.
+export COURSE_LIB_PROGRESS := 0
+
+.PHONY: help venv lab test lint unit notebooks browser-deps execute student slides site \
+        mycopy bench data hooks clean
+
+help:
+	@echo "make lab      open the course in JupyterLab (sets everything up on first run)"
+	@echo "make test     run every check: lint, unit tests, notebooks (nbval), browser test"
+	@echo "make execute  re-run notebooks and store outputs (refuses over uncommitted edits;"
+	@echo "              FORCE=1 to override, NB=notebooks/03_x.ipynb for one notebook)"
+	@echo "make mycopy   copy the notebooks to my_notebooks/ to work in (never overwrites)"
+	@echo "make student  student version without solutions in build/student/"
+	@echo "make slides   offline reveal.js slides in build/slides/"
+	@echo "make site     offline static HTML course in build/site/"
+	@echo "make bench    measure notebook times and numpy-vs-torch speed -> benchmarks/RESULTS.md"
+	@echo "make data     regenerate the course corpus in data/ (byte-identical)"
+	@echo "make hooks    contributors: configure the nbstripout filter and nbdime for git"
+
+# ---- environment ------------------------------------------------------------------------
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11) on PATH, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# ---- learners ---------------------------------------------------------------------------
+lab: venv
+	cd notebooks && ../$(BIN)/jupyter lab
+
+mycopy: venv
+	$(BIN)/python tools/personal_copy.py --dest my_notebooks
+
+# ---- checks -----------------------------------------------------------------------------
+test: venv node_modules/.installed browser-deps lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests notebooks
+
+lint: venv
+	$(BIN)/ruff check .
+
+unit: venv
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+
+notebooks: venv
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) notebooks
+
+# CI installs Debian's Chromium for the browser test; elsewhere the test skips without it.
+browser-deps:
+	@if [ -n "$$CI" ] && [ ! -x /usr/bin/chromium ]; then \
+	  echo "CI: installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# ---- authors and instructors ------------------------------------------------------------
+execute: venv
+	$(BIN)/python tools/execute_notebooks.py $(if $(FORCE),--force) $(NB)
+
+student: venv
+	$(BIN)/python tools/student_version.py --out build/student
+
+slides: venv node_modules/.installed
+	$(BIN)/python tools/build_slides.py --out build/slides
+
+site: venv node_modules/.installed
+	$(BIN)/python tools/build_site.py --out build/site
+
+bench: venv
+	$(BIN)/python tools/benchmark.py
+
+data: venv
+	$(BIN)/python -m course_lib.corpus data/
+
+hooks: venv
+	git config filter.nbstripout.clean "$(abspath $(BIN))/nbstripout --keep-output --keep-count --keep-metadata-keys metadata.widgets"
+	git config filter.nbstripout.smudge cat
+	git config filter.nbstripout.required true
+	git config diff.jupyternotebook.command "$(abspath $(BIN))/git-nbdiffdriver diff"
+	git config merge.jupyternotebook.driver "$(abspath $(BIN))/git-nbmergedriver merge %O %A %B %L %P"
+	git config merge.jupyternotebook.name "jupyter notebook merge driver"
+	@echo "nbstripout filter and nbdime diff/merge drivers configured for this clone"
+
+clean:
+	rm -rf build .pytest_cache
