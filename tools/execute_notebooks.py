@@ -25,17 +25,18 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def uncommitted(paths: list[Path]) -> list[Path]:
+def uncommitted(paths: list[Path], root: Path = ROOT) -> list[Path]:
     """The notebooks among ``paths`` that differ from git's HEAD or are untracked."""
     try:
         out = subprocess.run(
-            ["git", "status", "--porcelain", "--", *map(str, paths)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            ["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=all",
+             "--", *map(str, paths)],
+            cwd=root, capture_output=True, text=True, check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return []  # not a git checkout: nothing to protect against
     dirty = {line[3:].strip().strip('"') for line in out.splitlines()}
-    return [p for p in paths if str(p.resolve().relative_to(ROOT)) in dirty]
+    return [p for p in paths if str(p.resolve().relative_to(root.resolve())) in dirty]
 
 
 def execute(path: Path, timeout: int = 600) -> float:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
         parser.error(f"no such notebook: {', '.join(map(str, missing))}")
-    dirty = uncommitted(paths)
+    dirty = uncommitted(paths, ROOT)
     if dirty and not args.force:
         names = ", ".join(p.name for p in dirty)
         print(f"refusing to overwrite uncommitted changes in: {names}\n"
