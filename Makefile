@@ -41,8 +41,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # ---- learners ---------------------------------------------------------------------------
+# LAB_ARGS passes options through, e.g. make lab LAB_ARGS="--port 8890 --no-browser".
+# Root (containers, Binder-like machines) needs --allow-root to start the server at all.
 lab: venv
-	cd notebooks && ../$(BIN)/jupyter lab
+	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 mycopy: venv
 	$(BIN)/python tools/personal_copy.py --dest my_notebooks
