@@ -1,0 +1,385 @@
+"""The course's slot-filling corpus: a seeded generator of flight requests.
+
+Regenerate the committed corpus byte for byte, and print its statistics table::
+
+    python -m course_lib.corpus data/
+    python -m course_lib.corpus --stats data/
+
+Every utterance is built from segments ``(words, slot)``; a slot's words get IOB2 tags
+(``B-slot`` then ``I-slot``), the other words ``O``. The corpus is built to show the
+lecture's phenomena (Hung-yi Lee, RNN part II; Mesnil et al. 2015 for ATIS-style slots):
+
+* **left cue** — "arrive taipei on november 2nd" vs "leave taipei on november 2nd": the same
+  city is ``toloc.city_name`` after an arrive-type verb and ``fromloc.city_name`` after a
+  leave-type verb (and the date is ``arrive_date`` vs ``depart_date``). These come in pairs
+  that differ only in the verb phrase, so each city is exactly balanced and a memoryless per-word
+  classifier can do no better than 50 % on them.
+* **right cue** — "taipei is where i want to arrive" vs "taipei is where i depart from":
+  pairs share every word up to and including the city, so a left-to-right tagger cannot know
+  the label when it reads the city (50 % at best) while a bidirectional one can.
+* **held-out cities** — dev and test draw 30 % of their cities from ``HELDOUT_CITIES``, which
+  never occur in train.
+
+Randomness comes only from ``numpy.random.default_rng(seed)`` draws on tuples (never from
+``hash()`` or set order), so the output is identical on every machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from course_lib import corpus_vocab as V
+from course_lib.data import Example, load_corpus
+from course_lib.metrics import get_spans
+
+SEED = 2026
+SIZES = {"train": 4500, "dev": 600, "test": 600}
+P_LEFT_PAIR, P_RIGHT_PAIR, P_HELDOUT = 0.11, 0.1, 0.3
+CITY_TYPES = ("fromloc.city_name", "toloc.city_name")
+
+
+def _pick(rng: np.random.Generator, items):
+    return items[int(rng.integers(len(items)))]
+
+
+def _coin(rng: np.random.Generator, p: float) -> bool:
+    return bool(rng.random() < p)
+
+
+def _to_example(segments, intent: str) -> Example:
+    tokens, tags = [], []
+    for words, slot in segments:
+        if tokens and tokens[-1] == "a" and words[0] in "aeiou" and not words.startswith("one"):
+            tokens[-1] = "an"
+        for k, word in enumerate(words.split()):
+            tokens.append(word)
+            tags.append("O" if slot is None else f"{'B' if k == 0 else 'I'}-{slot}")
+    return Example(tokens, tags, intent)
+
+
+def _date(rng, kind: str) -> list:
+    """'on november 2nd' / 'on friday' / 'tomorrow' / 'next monday', tagged as ``kind``."""
+    r = rng.random()
+    if r < 0.55:
+        m = int(rng.integers(12))
+        day = _pick(rng, [d for d, v in V.DAY_NUMBERS if v <= V.MONTH_DAYS[m]])
+        month = (V.MONTHS[m], f"{kind}.month_name")
+        if r < 0.45:
+            return [("on", None), month, (day, f"{kind}.day_number")]
+        return [("on the", None), (day, f"{kind}.day_number"), ("of", None), month]
+    if r < 0.75:
+        return [("on", None), (_pick(rng, V.DAY_NAMES), f"{kind}.day_name")]
+    if r < 0.88:
+        return [(_pick(rng, V.TODAY_RELATIVE), f"{kind}.today_relative")]
+    return [(_pick(rng, V.DATE_RELATIVE), f"{kind}.date_relative"),
+            (_pick(rng, V.DAY_NAMES), f"{kind}.day_name")]
+
+
+def _time(rng, kind: str) -> list:
+    """'in the morning' / 'before 5 pm' / 'at 8 am', tagged as ``kind``."""
+    r = rng.random()
+    if r < 0.4:
+        period = _pick(rng, V.PERIODS)
+        return [("at" if period == "night" else "in the", None), (period, f"{kind}.period_of_day")]
+    if r < 0.75:
+        return [(_pick(rng, V.TIME_RELATIVE), f"{kind}.time_relative"),
+                (_pick(rng, V.TIMES), f"{kind}.time")]
+    return [("at", None), (_pick(rng, V.TIMES), f"{kind}.time")]
+
+
+def _when(rng, role: str = "depart", p_date: float = 0.7, p_time: float = 0.35) -> list:
+    """Optional date and time of departure (role 'depart') or arrival (role 'arrive')."""
+    segs = _date(rng, f"{role}_date") if _coin(rng, p_date) else []
+    return segs + (_time(rng, f"{role}_time") if _coin(rng, p_time) else [])
+
+
+def _cities(rng, k: int, heldout: bool) -> list[str]:
+    """``k`` distinct city names; with ``heldout`` each is held out with P_HELDOUT."""
+    out: list[str] = []
+    while len(out) < k:
+        pool = V.HELDOUT_CITIES if heldout and _coin(rng, P_HELDOUT) else V.TRAIN_CITIES
+        city = _pick(rng, pool)
+        if city not in out:
+            out.append(city)
+    return out
+
+
+def _general(rng, heldout: bool) -> Example:
+    """One ordinary request (intents flight, airfare, flight_time, airline), maybe polite."""
+    ex = _request(rng, heldout)
+    if _coin(rng, 0.08):
+        ending = _pick(rng, V.POLITE_ENDINGS).split()
+        ex = Example(ex.tokens + ending, ex.tags + ["O"] * len(ending), ex.intent)
+    return ex
+
+
+def _opt(rng, p: float, segs: list) -> list:
+    """``segs`` with probability ``p``, else nothing (the words are drawn either way)."""
+    return segs if _coin(rng, p) else []
+
+
+def _slot(rng, items, slot: str | None) -> tuple[str, str | None]:
+    return _pick(rng, items), slot
+
+
+def _request(rng, heldout: bool) -> Example:
+    a, b, c = _cities(rng, 3, heldout)
+    if rng.random() < 0.1:  # one-city request
+        city = [("from", None), (a, "fromloc.city_name")] if _coin(rng, 0.5) else [
+            ("to", None), (b, "toloc.city_name")]
+        return _to_example([_slot(rng, V.ONE_CITY_LEADS, None)] + city + _when(rng), "flight")
+    route = [("from", None), (a, "fromloc.city_name"), ("to", None), (b, "toloc.city_name")]
+    if _coin(rng, 0.2):
+        route = route[2:] + route[:2]
+    stop = _opt(rng, 0.12, [_slot(rng, V.STOP_PHRASES, None), (c, "stoploc.city_name")])
+    route += stop
+    r = rng.random()
+    if r < 0.5:
+        lead, noun = _pick(rng, V.FLIGHT_LEADS)
+        rt = _coin(rng, 0.15)
+        segs = ([(lead, None)]  # no "nonstop flights ... with a stop in"
+                + _opt(rng, 0 if stop else 0.2, [_slot(rng, V.FLIGHT_STOP, "flight_stop")])
+                + [("round trip", "round_trip")] * rt + [(noun, None)] + route + _when(rng)
+                + _opt(rng, 0.2, [("on", None), _slot(rng, V.AIRLINES, "airline_name")])
+                + _opt(rng, 0.12, [("in", None), _slot(rng, V.CLASSES, "class_type")])
+                + _opt(rng, 0.6 * rt, [("returning", None)] + _date(rng, "return_date"))
+                + _opt(rng, 0.1, [("for", None), _slot(rng, V.PASSENGERS, "passenger_count"),
+                                  _slot(rng, V.PASSENGER_NOUNS, None)]))
+        return _to_example(segs, "flight")
+    if r < 0.75:
+        k = rng.random()
+        if k < 0.4:  # how much is a first class round trip ticket from a to b
+            lead = _pick(rng, V.PRICE_LEADS)
+            segs = ([(lead, None)] + _opt(rng, 0.5, [_slot(rng, V.CLASSES, "class_type")])
+                    + _opt(rng, 0.5, [_slot(rng, V.ROUND_TRIP, "round_trip")])
+                    + [("ticket", None)] + route + _when(rng, p_time=0.1)
+                    + [("cost", None)] * (lead == "how much does a"))
+        elif k < 0.7:  # what is the cheapest fare from a to b
+            segs = [_slot(rng, V.COST_LEADS, None), _slot(rng, V.COST_RELATIVE, "cost_relative"),
+                    _slot(rng, V.FARE_NOUNS, None)] + route + _when(rng)
+        else:  # show me fares from a to b under 500 dollars
+            segs = [_slot(rng, V.FARE_LEADS, None)] + route + [
+                _slot(rng, V.FARE_RELATIVE, "cost_relative"),
+                _slot(rng, V.FARE_AMOUNTS, "fare_amount")]
+        return _to_example(segs, "airfare")
+    if r < 0.9:
+        if _coin(rng, 0.5):  # what time does the delta flight from a to b leave
+            segs = ([("what time does the", None)]
+                    + _opt(rng, 0.5, [_slot(rng, V.AIRLINES, "airline_name")])
+                    + [("flight", None)] + route + _when(rng, p_time=0.0)
+                    + [_slot(rng, ("leave", "depart", "arrive", "get in"), None)])
+        else:  # when does the first flight from a to b leave
+            segs = ([("when does the", None), _slot(rng, V.FLIGHT_MOD, "flight_mod"),
+                     ("flight", None)] + route + _when(rng, p_time=0.0)
+                    + [_slot(rng, ("leave", "depart", "arrive", "land"), None)])
+        return _to_example(segs, "flight_time")
+    segs = [_slot(rng, V.AIRLINE_LEADS, None)] + route + _when(rng, p_time=0.2)
+    return _to_example(segs, "airline")
+
+
+def _left_pair(rng, heldout: bool) -> tuple[Example, Example]:
+    """The lecture's pair: '... arrive in CITY on DATE' and '... leave CITY on DATE'."""
+    (city,) = _cities(rng, 1, heldout)
+    ing = _coin(rng, 0.4)
+    prefix = _pick(rng, V.ING_PREFIXES if ing else V.BASE_PREFIXES)
+    # the tail's words are shared; its date/time tags follow the verb (arrival vs departure)
+    date = _date(rng, "x_date") if _coin(rng, 0.85) else []
+    time = _time(rng, "x_time") if _coin(rng, 0.3) else []
+    extra = [("on", None), (_pick(rng, V.AIRLINES), "airline_name")] if _coin(rng, 0.15) else []
+    out = []
+    for phrases, role, when in ((V.ARRIVE_PHRASES, "toloc", "arrive"),
+                                (V.LEAVE_PHRASES, "fromloc", "depart")):
+        verb = _pick(rng, phrases)[1 if ing else 0]
+        tail = [(w, s if s is None else s.replace("x", when, 1)) for w, s in date + time]
+        segs = [(prefix, None), (verb, None), (city, f"{role}.city_name")] + tail + extra
+        out.append(_to_example([s for s in segs if s[0]], "flight"))
+    return out[0], out[1]
+
+
+def _right_pair(rng, heldout: bool) -> tuple[Example, Example]:
+    """'CITY is where i want to arrive' / 'CITY is where i depart from': same left context."""
+    (city,) = _cities(rng, 1, heldout)
+    frame = _pick(rng, ("is", "as"))
+    prefix = _pick(rng, V.RIGHT_PREFIXES[frame])
+    out = []
+    for suffixes, role, when in ((V.RIGHT_TO, "toloc", "arrive"),
+                                 (V.RIGHT_FROM, "fromloc", "depart")):
+        segs = [(prefix, None), (city, f"{role}.city_name"), (_pick(rng, suffixes[frame]), None)]
+        if frame == "is" and "where" in segs[-1][0] and _coin(rng, 0.5):
+            segs += _date(rng, f"{when}_date")
+        out.append(_to_example([s for s in segs if s[0]], "flight"))
+    return out[0], out[1]
+
+
+def generate_corpus(seed: int = SEED, sizes: dict[str, int] | None = None
+                    ) -> dict[str, list[Example]]:
+    """Generate ``{"train", "dev", "test"}`` example lists (no duplicate utterances anywhere).
+
+    Each split mixes ordinary requests with left-cue pairs (P_LEFT_PAIR of draws) and
+    right-cue pairs (P_RIGHT_PAIR); both members of a pair go to the same split, and the
+    split is shuffled afterwards.
+    """
+    rng = np.random.default_rng(seed)
+    sizes = SIZES if sizes is None else sizes
+    seen: set[str] = set()  # membership only, never iterated: order stays deterministic
+    corpus = {}
+    for split in ("train", "dev", "test"):
+        heldout, out = split != "train", []
+        while len(out) < sizes[split]:
+            r = rng.random()
+            if r < P_LEFT_PAIR:
+                group = _left_pair(rng, heldout)
+            elif r < P_LEFT_PAIR + P_RIGHT_PAIR:
+                group = _right_pair(rng, heldout)
+            else:
+                group = (_general(rng, heldout),)
+            keys = [" ".join(ex.tokens) for ex in group]
+            if len(out) + len(group) > sizes[split] or any(k in seen for k in keys):
+                continue
+            seen.update(keys)
+            out.extend(group)
+        corpus[split] = [out[int(i)] for i in rng.permutation(len(out))]
+    return corpus
+
+
+def cue_distance_examples(n: int, distance: int, rng: np.random.Generator,
+                          heldout: bool = False) -> list[Example]:
+    """``n`` utterances with exactly ``distance`` filler words between cue and city.
+
+    "i want to arrive uh well taipei on friday": the one-word cue (arrive-type or leave-type,
+    50/50) decides whether the city is ``toloc`` or ``fromloc`` (and whether the date is an
+    arrival or departure date); the fillers (speech disfluencies, tagged ``O``) carry no
+    information. A left-to-right model must carry the cue over ``distance`` steps to tag the
+    city; a memoryless one is at chance (50 %). Use :func:`is_left_cue_case` for the indices.
+
+    Args:
+        n: number of utterances.
+        distance: number of filler words between the cue and the city's first word (>= 0).
+        rng: the random generator.
+        heldout: draw cities from the held-out list instead of the training cities.
+    """
+    if n < 1 or distance < 0:
+        raise ValueError(f"need n >= 1 and distance >= 0, got n={n}, distance={distance}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    out = []
+    for _ in range(n):
+        arrive = _coin(rng, 0.5)
+        verb = _pick(rng, ("arrive", "land", "reach") if arrive else ("leave", "depart"))
+        fillers = " ".join(_pick(rng, V.FILLERS) for _ in range(distance))
+        city = _pick(rng, V.HELDOUT_CITIES if heldout else V.TRAIN_CITIES)
+        segs = [(_pick(rng, V.BASE_PREFIXES[1:]), None), (verb, None), (fillers, None),
+                (city, f"{'toloc' if arrive else 'fromloc'}.city_name")]
+        if _coin(rng, 0.5):
+            segs += _date(rng, "arrive_date" if arrive else "depart_date")
+        out.append(_to_example([s for s in segs if s[0]], "flight"))
+    return out
+
+
+def _single_city_span(example: Example):
+    spans = [s for s in get_spans(example.tags) if s[0].endswith("city_name")]
+    return spans[0] if len(spans) == 1 and spans[0][0] in CITY_TYPES else None
+
+
+def is_left_cue_case(example: Example) -> list[int]:
+    """Token indices of the city decided by an arrive/leave verb to its LEFT, else ``[]``.
+
+    The utterance must name exactly one city (``fromloc`` or ``toloc``); walking left from it
+    over prepositions ("in", "at", "from") and fillers, the first other word must be an
+    arrive-type verb (then the city is ``toloc``) or a leave-type verb (``fromloc``).
+    """
+    span = _single_city_span(example)
+    if span is None:
+        return []
+    i = span[1] - 1
+    while i >= 0 and (example.tokens[i] in V.CUE_SKIP or example.tokens[i] in V.FILLERS):
+        i -= 1
+    if i < 0 or example.tokens[i] not in V.ARRIVE_VERBS + V.LEAVE_VERBS:
+        return []
+    return list(range(span[1], span[2]))
+
+
+def is_right_cue_case(example: Example) -> list[int]:
+    """Token indices of the city decided by a cue to its RIGHT, else ``[]``.
+
+    The utterance names exactly one city, no word to its left is a route cue ("to", "from",
+    "in", "at", an arrive/leave verb), and a word after it is one of ``RIGHT_CUE_ROLE``
+    ("destination", "origin", "arrive", "depart", ...); the first such word decides.
+    """
+    span = _single_city_span(example)
+    if span is None:
+        return []
+    left_cues = V.ARRIVE_VERBS + V.LEAVE_VERBS + V.CUE_SKIP + ("to", "via")
+    if any(tok in left_cues for tok in example.tokens[: span[1]]):
+        return []
+    if not any(tok in V.RIGHT_CUE_ROLE for tok in example.tokens[span[2]:]):
+        return []
+    return list(range(span[1], span[2]))
+
+
+def write_corpus(root: str | Path, seed: int = SEED) -> dict[str, list[Example]]:
+    """Generate the corpus and write ``root/{train,dev,test}/{seq.in,seq.out,label}``."""
+    corpus = generate_corpus(seed)
+    for split, examples in corpus.items():
+        folder = Path(root) / split
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, lines in (("seq.in", [" ".join(ex.tokens) for ex in examples]),
+                            ("seq.out", [" ".join(ex.tags) for ex in examples]),
+                            ("label", [ex.intent for ex in examples])):
+            (folder / name).write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    return corpus
+
+
+def _table(title: str, rows: list[tuple[str, list]]) -> list[str]:
+    return ([f"| {title} | train | dev | test |", "|---|---:|---:|---:|"]
+            + [f"| {name} | " + " | ".join(map(str, vals)) + " |" for name, vals in rows])
+
+
+def corpus_stats(corpus: dict[str, list[Example]]) -> str:
+    """The markdown tables of ``data/README.md``: sizes and phenomena, slots, intents."""
+    splits = [corpus[s] for s in ("train", "dev", "test")]
+    words = [{t for e in ex for t in e.tokens} for ex in splits]
+    spans = [[(t, " ".join(e.tokens[i:j])) for e in ex for t, i, j in get_spans(e.tags)]
+             for ex in splits]
+    cities = [{v for t, v in sp if t.endswith("city_name")} for sp in spans]
+    slots, intents = [Counter(t for t, _ in sp) for sp in spans], [
+        Counter(e.intent for e in ex) for ex in splits]
+    rows = [("utterances", [len(ex) for ex in splits]),
+            ("tokens", [sum(len(e.tokens) for e in ex) for ex in splits]),
+            ("distinct words", [len(w) for w in words]),
+            ("words unseen in train", [len(w - words[0]) for w in words]),
+            ("slot types", [len(c) for c in slots]),
+            ("intents", [len(c) for c in intents]),
+            ("left-cue (arrive/leave) utterances",
+             [sum(bool(is_left_cue_case(e)) for e in ex) for ex in splits]),
+            ("right-cue utterances", [sum(bool(is_right_cue_case(e)) for e in ex)
+                                      for ex in splits]),
+            ("distinct cities", [len(c) for c in cities]),
+            ("cities unseen in train", [len(c - cities[0]) for c in cities])]
+    all_slots = sorted(set().union(*slots))
+    return "\n".join(
+        _table("count", rows) + [""]
+        + _table("slot type (spans)", [(f"`{t}`", [c[t] for c in slots]) for t in all_slots])
+        + [""]
+        + _table("intent", [(f"`{i}`", [c[i] for c in intents]) for i in sorted(intents[0])]))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("root", type=Path, help="output folder, e.g. data/")
+    parser.add_argument("--stats", action="store_true",
+                        help="print the statistics table of the corpus in ROOT instead")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    if args.stats:
+        print(corpus_stats(load_corpus(args.root)))
+    else:
+        write_corpus(args.root, args.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Loader errors (one malformed file each), vocabularies and padded batches."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_lib.data import (
+    Batch,
+    CorpusFormatError,
+    Example,
+    Vocab,
+    batches,
+    default_data_dir,
+    load_corpus,
+    load_split,
+)
+
+GOOD = {
+    "seq.in": "i want to arrive in taipei \nleave new york on november 2nd\n",
+    "seq.out": "O O O O O B-toloc.city_name\n"
+               "O B-fromloc.city_name I-fromloc.city_name O B-depart_date.month_name "
+               "B-depart_date.day_number \n",
+    "label": "flight\nflight\n",
+}
+
+
+def write_split(folder: Path, **override) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in {**GOOD, **override}.items():
+        if text is None:
+            continue
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def write_corpus(root: Path, dev_name: str = "dev") -> Path:
+    for split in ("train", dev_name, "test"):
+        write_split(root / split)
+    return root
+
+
+def test_good_split_with_trailing_spaces(tmp_path):
+    examples = load_split(write_split(tmp_path / "train"))
+    assert examples[0] == Example(["i", "want", "to", "arrive", "in", "taipei"],
+                                  ["O"] * 5 + ["B-toloc.city_name"], "flight")
+    assert examples[1].tokens[1:3] == ["new", "york"] and len(examples) == 2
+
+
+def test_crlf_line_endings_and_byte_order_mark(tmp_path):
+    crlf = {k: v.replace("\n", "\r\n") for k, v in GOOD.items()}
+    crlf["seq.in"] = "\ufeff" + crlf["seq.in"]
+    examples = load_split(write_split(tmp_path / "s", **crlf))
+    assert examples[1].intent == "flight" and examples[0].tokens[0] == "i"
+
+
+@pytest.mark.parametrize("name,text,message", [
+    ("seq.out", "O O O O O B-toloc.city_name\nO B-fromloc.city_name O\n",
+     r"seq.out, line 2: 3 tags for 6 tokens"),
+    ("seq.out", "O O O O O I-toloc.city_name\n" + GOOD["seq.out"].split("\n")[1] + "\n",
+     r"seq.out, line 1, token 6: 'I-toloc.city_name' follows 'O'"),
+    ("seq.out", "O O O O O B-toloc.city_name\nO B-fromloc.city_name I-toloc.city_name O "
+     "B-depart_date.month_name B-depart_date.day_number\n",
+     r"line 2, token 3: 'I-toloc.city_name' follows 'B-fromloc.city_name'"),
+    ("seq.out", "O O O O O B-\n" + GOOD["seq.out"].split("\n")[1] + "\n",
+     r"line 1, token 6: tag 'B-' is not"),
+    ("seq.in", b"i want to arrive in taipei\nleave new york on november 2\xffnd\n",
+     r"seq.in, line 2: invalid UTF-8"),
+    ("seq.in", "", r"seq.in: file is empty"),
+    ("label", " \n", r"label: file is empty"),
+    ("label", "flight\n", r"different line counts .*'label': 1"),
+    ("label", "flight\n\n", r"label, line 2: empty intent"),
+    ("seq.in", "i want to arrive in taipei\n\n", r"seq.in, line 2: empty utterance"),
+    ("seq.out", None, r"seq.out: file not found"),
+])
+def test_malformed_files_raise_with_file_and_line(tmp_path, name, text, message):
+    folder = write_split(tmp_path / "train", **{name: text})
+    if text is None:
+        (folder / name).unlink(missing_ok=True)
+    with pytest.raises(CorpusFormatError, match=message) as info:
+        load_split(folder)
+    assert str(folder / name) in str(info.value) or "line counts" in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_orphan_i_kept_unchanged_when_not_strict(tmp_path):
+    folder = write_split(tmp_path / "s", **{"seq.out": "O O O O O I-toloc.city_name\n"
+                                            + GOOD["seq.out"].split("\n")[1] + "\n"})
+    examples = load_split(folder, strict_iob=False)
+    assert examples[0].tags[-1] == "I-toloc.city_name"
+    # malformed tags are rejected even when not strict
+    write_split(folder, **{"seq.out": "O O O O O X\n" + GOOD["seq.out"].split("\n")[1] + "\n"})
+    with pytest.raises(CorpusFormatError, match="tag 'X'"):
+        load_split(folder, strict_iob=False)
+
+
+def test_load_corpus_dev_or_valid(tmp_path):
+    for dev_name in ("dev", "valid"):
+        corpus = load_corpus(write_corpus(tmp_path / dev_name, dev_name))
+        assert sorted(corpus) == ["dev", "test", "train"] and len(corpus["dev"]) == 2
+
+
+def test_load_corpus_missing_or_ambiguous_split(tmp_path):
+    root = write_corpus(tmp_path / "c")
+    (root / "test" / "label").unlink()
+    with pytest.raises(CorpusFormatError, match=r"test.label: file not found"):
+        load_corpus(root)
+    for f in (root / "test").iterdir():
+        f.unlink()
+    (root / "test").rmdir()
+    with pytest.raises(CorpusFormatError, match=r"missing split 'test'"):
+        load_corpus(root)
+    write_split(root / "test")
+    write_split(root / "valid")
+    with pytest.raises(CorpusFormatError, match="both dev/ and valid/"):
+        load_corpus(root)
+    with pytest.raises(CorpusFormatError, match="corpus folder not found"):
+        load_corpus(tmp_path / "nowhere")
+    with pytest.raises(CorpusFormatError, match="split folder not found"):
+        load_split(tmp_path / "nowhere")
+
+
+def test_vocab_build_order_and_specials():
+    v = Vocab.build([["b", "a", "b"], ["c", "a", "b"]], min_count=2)
+    assert v.itos == ["<pad>", "<unk>", "b", "a"] and v.stoi["a"] == 3
+    assert (v.pad_index, v.unk_index, len(v)) == (0, 1, 4)
+    assert v.encode(["a", "zzz"]) == [3, 1] and v.decode([2, 3]) == ["b", "a"]
+    tags = Vocab.build([["O", "B-x"]], specials=("<pad>",))
+    assert tags.pad_index == 0 and tags.unk_index is None
+    with pytest.raises(ValueError, match="B-y"):
+        tags.encode(["B-y"])
+    with pytest.raises(ValueError, match="min_count"):
+        Vocab.build([["a"]], min_count=0)
+
+
+def test_batches_padding_mask_and_determinism():
+    examples = [Example(["w"] * k, ["O"] * (k - 1) + ["B-x"], "flight") for k in range(1, 8)]
+    wv = Vocab.build(ex.tokens for ex in examples)
+    tv = Vocab.build((ex.tags for ex in examples), specials=("<pad>",))
+    out = list(batches(examples, wv, tv, batch_size=3))
+    assert [len(b.examples) for b in out] == [3, 3, 1]
+    b = out[0]
+    assert isinstance(b, Batch) and b.tokens.shape == (3, 3) and b.tokens.dtype == np.int64
+    np.testing.assert_array_equal(b.lengths, [1, 2, 3])
+    np.testing.assert_array_equal(b.mask, np.array([[1, 0, 0], [1, 1, 0], [1, 1, 1]], bool))
+    assert (b.tokens[~b.mask] == wv.pad_index).all() and (b.tags[~b.mask] == 0).all()
+    assert (b.tags[b.mask] != 0).all()
+
+    def order(seed):
+        return [len(ex.tokens) for bb in batches(examples, wv, tv, 3, shuffle=True, seed=seed)
+                for ex in bb.examples]
+
+    assert order(5) == order(5) and sorted(order(5)) == list(range(1, 8))
+    assert order(5) != order(6) and order(5) != list(range(1, 8))
+    with pytest.raises(ValueError, match="batch_size"):
+        next(batches(examples, wv, tv, 0))
+
+
+def test_course_corpus_loads_strictly():
+    corpus = load_corpus(default_data_dir())
+    assert {k: len(v) >= 500 for k, v in corpus.items()} == {"train": True, "dev": True,
+                                                             "test": True}
