@@ -36,6 +36,9 @@ def numerical_gradient(f: Callable, x: np.ndarray, dout, eps: float = 1e-5) -> n
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise ValueError(f"x must be a float64 numpy array, got {type(x).__name__} "
                          f"{getattr(x, 'dtype', '')}")
+    out_shape = np.shape(f(x))
+    if np.shape(dout) != out_shape:
+        raise ValueError(f"dout must have the shape of f(x), {out_shape}, got {np.shape(dout)}")
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
     while not it.finished:

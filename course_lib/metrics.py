@@ -58,6 +58,11 @@ def get_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
 
 
 def _check_pair(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> None:
+    for name, seqs in (("gold", gold), ("pred", pred)):
+        if isinstance(seqs, str) or any(isinstance(s, str) for s in seqs):
+            raise ValueError(f"{name} must be a list of tag sequences (one list of tags per "
+                             f"sentence), got a str where a sentence should be: wrap a single "
+                             f"sentence as [tags]")
     if len(gold) != len(pred):
         raise ValueError(
             f"gold and pred must hold the same number of sentences, got {len(gold)} and {len(pred)}"

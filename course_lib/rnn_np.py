@@ -82,6 +82,10 @@ def check_params(params: dict) -> tuple[int, int]:
         actual = np.shape(params[key])
         if actual != shape:
             raise ValueError(f"params[{key!r}] must have shape {shape} (H={H}), got {actual}")
+    for key in PARAM_NAMES:
+        if np.asarray(params[key]).dtype.kind not in "fc":
+            raise ValueError(f"params[{key!r}] must be a floating-point array, got dtype "
+                             f"{np.asarray(params[key]).dtype}")
     return D, H
 
 
@@ -220,7 +224,7 @@ def rnn_backward(dh, cache: RNNCache, truncate: int | None = None) -> dict:
     if truncate is not None and (not isinstance(truncate, (int, np.integer)) or truncate < 1):
         raise ValueError(f"truncate must be None or a positive int, got {truncate!r}")
     fprime = activation_derivative(h, nonlinearity)  # (N, T, H)
-    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H)
+    h_prev = np.concatenate([h0[:, None, :], h], axis=1)[:, :T]  # (N, T, H): s_{t-1}
 
     if truncate is None:
         dz = np.empty_like(h)  # dz[:, t] = δ_t ⊙ f'(z_t)
@@ -241,9 +245,10 @@ def rnn_backward(dh, cache: RNNCache, truncate: int | None = None) -> dict:
                 if s == 0:
                     dh0 += delta
 
+    dz2 = dz.reshape(N * T, H)  # sums over batch and time as one BLAS product
     return {
-        "W_ih": np.einsum("nth,ntd->hd", dz, x),
-        "W_hh": np.einsum("nth,ntk->hk", dz, h_prev),
+        "W_ih": dz2.T @ x.reshape(N * T, x.shape[2]),
+        "W_hh": dz2.T @ h_prev.reshape(N * T, H),
         "b_ih": dz.sum(axis=(0, 1)),
         "b_hh": dz.sum(axis=(0, 1)),
         "x": dz @ p["W_ih"],

@@ -1,0 +1,474 @@
+"""Bad inputs tried on the course's public functions, and the answer expected for each.
+
+One table, used twice: ``tests/test_bad_inputs.py`` checks every answer, and
+``tools/bad_inputs_table.py`` prints what each case actually raises into ``tests/BAD_INPUTS.md``.
+
+A :class:`Case` calls ``call(tmp)`` with a fresh empty folder ``tmp`` (for the corpus files).
+Either it must raise ``raises`` with a message matching the regex ``match``, or, when
+``raises`` is None, the input is legitimate and ``call`` returns a short description of what
+happened, which must match ``match`` (e.g. NaN gradients going through clipping, an empty
+sequence, an unknown word). The modules are imported inside the calls, so a missing module
+only skips its own cases (``needs``). A case with an ``issue`` describes the answer the code
+*should* give and is an expected failure (strict: it fails once the code is fixed, so the
+marker is removed then); the table shows what the code answers today.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Case(NamedTuple):
+    what: str  # what was tried, in words
+    call: Callable[[Path], object]  # gets an empty temporary folder
+    raises: type[BaseException] | None  # None: the call returns a description of the outcome
+    match: str  # regex searched in the message (or in the returned description)
+    needs: tuple[str, ...] = ()  # modules that must be importable, else the case is skipped
+    issue: str = ""  # a known shortcoming: raises/match then state the answer we want
+
+
+class Outcome(NamedTuple):
+    kind: str  # the exception's class name, "returns", or "skipped"
+    message: str
+
+
+def run_case(case: Case, tmp: Path) -> Outcome:
+    """Run one case and report what happened, with ``tmp`` replaced by ``<tmp>``."""
+    import importlib.util
+
+    missing = [m for m in case.needs if importlib.util.find_spec(m) is None]
+    if missing:
+        return Outcome("skipped", f"needs {', '.join(missing)}")
+    try:
+        result = case.call(tmp)
+    except Exception as err:  # the point of the table is to show what is raised
+        return Outcome(type(err).__name__, str(err).replace(str(tmp), "<tmp>"))
+    text = str(result).replace(str(tmp), "<tmp>")
+    return Outcome("returns", text if len(text) <= 200 else text[:197] + "...")
+
+
+# ---- corpus files --------------------------------------------------------------------------
+GOOD = {"seq.in": "show flights to boston\n", "seq.out": "O O O B-toloc.city_name\n",
+        "label": "atis_flight\n"}
+
+
+def write_split(folder: Path, **files: str | bytes) -> Path:
+    """A split folder with the three files; keyword arguments replace (or, None, drop) one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    contents = {**GOOD, **{k.replace("_", "."): v for k, v in files.items()}}
+    for name, text in contents.items():
+        if text is None:
+            continue
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def load_split(folder: Path):
+    from course_lib.data import load_split as load
+
+    return load(folder)
+
+
+def write_corpus(root: Path, splits=("train", "dev", "test")) -> Path:
+    for split in splits:
+        write_split(root / split)
+    return root
+
+
+def _corpus_cases() -> list[Case]:
+    data = ("course_lib.data",)
+    return [
+        Case("seq.out line with fewer tags than seq.in has tokens",
+             lambda t: load_split(write_split(t / "s", seq_out="O O B-toloc.city_name\n")),
+             ValueError, r"seq\.out, line 1: 3 tags for 4 tokens", data),
+        Case("orphan I- tag (I-X after O)",
+             lambda t: load_split(write_split(t / "s", seq_out="O O O I-toloc.city_name\n")),
+             ValueError, r"line 1, token 4: 'I-toloc.city_name' follows 'O'", data),
+        Case("orphan I- tag with strict_iob=False (as in some public ATIS copies)",
+             lambda t: _orphan_lenient(t), None, r"kept as is: \['O', 'O', 'O', 'I-", data),
+        Case("tag that is not O, B-X or I-X",
+             lambda t: load_split(write_split(t / "s", seq_out="O O O X-city\n")),
+             ValueError, r"tag 'X-city' is not 'O', 'B-<type>' or 'I-<type>'", data),
+        Case("seq.in that is not UTF-8 (Latin-1 byte)",
+             lambda t: load_split(write_split(t / "s", seq_in=b"show caf\xe9 to boston\n")),
+             ValueError, r"seq\.in, line 1: invalid UTF-8", data),
+        Case("empty seq.in file",
+             lambda t: load_split(write_split(t / "s", seq_in="")),
+             ValueError, r"seq\.in: file is empty", data),
+        Case("files with different numbers of lines",
+             lambda t: load_split(write_split(t / "s", label="atis_flight\natis_fare\n")),
+             ValueError, r"different line counts", data),
+        Case("blank line inside seq.in (and seq.out)",
+             lambda t: load_split(write_split(t / "s", seq_in="\n" + GOOD["seq.in"],
+                                              seq_out="\n" + GOOD["seq.out"],
+                                              label="x\n" + GOOD["label"])),
+             ValueError, r"seq\.in, line 1: empty utterance", data),
+        Case("split folder without its label file",
+             lambda t: load_split(write_split(t / "s", label=None)),
+             ValueError, r"label: file not found", data),
+        Case("split folder that does not exist",
+             lambda t: load_split(t / "nowhere"), ValueError, r"split folder not found", data),
+        Case("corpus without a dev/ (or valid/) split",
+             lambda t: _load_corpus(write_corpus(t / "c", ("train", "test"))),
+             ValueError, r"missing split 'dev' \(expected dev/ or valid/\)", data),
+        Case("corpus with both dev/ and valid/",
+             lambda t: _load_corpus(write_corpus(t / "c", ("train", "dev", "valid", "test"))),
+             ValueError, r"both dev/ and valid/ exist", data),
+        Case("word never seen in training (Vocab.encode)",
+             lambda t: _unknown_word(), None, r"\[2, 1\]: the unknown word maps to <unk> = 1",
+             data),
+        Case("unknown tag in a tag vocabulary (which has no <unk>)",
+             lambda t: _tag_vocab().encode(["O", "B-nowhere"]),
+             ValueError, r"not in the vocabulary \(which has no <unk>\): \['B-nowhere'\]", data),
+        Case("batch_size=0 for data.batches",
+             lambda t: next(_batches(batch_size=0)), ValueError,
+             r"batch_size must be >= 1, got 0", data),
+    ]
+
+
+def _orphan_lenient(t: Path) -> str:
+    from course_lib.data import load_split as load
+
+    ex = load(write_split(t / "s", seq_out="O O O I-toloc.city_name\n"), strict_iob=False)
+    return f"kept as is: {ex[0].tags}"
+
+
+def _load_corpus(root: Path):
+    from course_lib.data import load_corpus
+
+    return load_corpus(root)
+
+
+def _unknown_word() -> str:
+    from course_lib.data import Vocab
+
+    vocab = Vocab.build([["show", "flights"], ["show"]])
+    return f"{vocab.encode(['show', 'zanzibar'])}: the unknown word maps to <unk> = " \
+           f"{vocab.unk_index}"
+
+
+def _tag_vocab():
+    from course_lib.data import Vocab
+
+    return Vocab.build([["O", "B-toloc.city_name"]], specials=("<pad>",))
+
+
+def _batches(batch_size: int):
+    from course_lib.data import Example, Vocab, batches
+
+    ex = [Example(["show"], ["O"], "atis_flight")]
+    return batches(ex, Vocab.build([["show"]]), _tag_vocab(), batch_size=batch_size)
+
+
+# ---- numpy layers --------------------------------------------------------------------------
+N, T, D, H = 2, 5, 3, 4
+
+
+def _layer(cell: str):
+    """(module, params, x, h0, run(x, h0, params) -> (h, cache)) for rnn, lstm or gru."""
+    import importlib
+
+    mod = importlib.import_module(f"course_lib.{cell}_np")
+    rng = np.random.default_rng(0)
+    params = mod.init_params(D, H, rng)
+    x = rng.standard_normal((N, T, D))
+    h0 = np.zeros((N, H))
+    fwd = getattr(mod, f"{cell}_forward")
+
+    def run(x, h0, params):
+        if cell == "lstm":  # c0 = 0 of h0's shape
+            return fwd(x, h0, np.zeros_like(h0), params)
+        return fwd(x, h0, params)
+
+    return mod, params, x, h0, run
+
+
+def _forward(cell: str, x=None, h0=None, params=None):
+    mod, p, x0, h00, run = _layer(cell)
+    return run(x0 if x is None else x, h00 if h0 is None else h0, p if params is None else params)
+
+
+def _backward(cell: str, dh):
+    mod, p, x, h0, run = _layer(cell)
+    _, cache = run(x, h0, p)
+    return getattr(mod, f"{cell}_backward")(dh, cache)
+
+
+def _integer_weights(cell: str) -> str:
+    h, cache = _forward(cell, params={k: v.astype(np.int64) for k, v in _layer(cell)[1].items()})
+    return f"runs: h has dtype {h.dtype}, W_ih keeps dtype {cache.params['W_ih'].dtype}"
+
+
+def _empty_sequence(cell: str) -> str:
+    mod, p, x, h0, run = _layer(cell)
+    h, cache = run(np.zeros((N, 0, D)), h0, p)
+    grads = getattr(mod, f"{cell}_backward")(np.zeros((N, 0, H)), cache)
+    zero = all(not np.any(g) for k, g in grads.items())
+    return f"h has shape {h.shape}; every gradient is zero: {zero}"
+
+
+def _length_one(cell: str) -> str:
+    """T=1 against torch: the smallest sequence must still be right, not just run."""
+    import torch
+
+    mod, p, x, h0, run = _layer(cell)
+    x = x[:, :1]
+    h, cache = run(x, h0, p)
+    dh = np.ones_like(h)
+    grads = getattr(mod, f"{cell}_backward")(dh, cache)
+    module = getattr(torch.nn, cell.upper())(D, H, batch_first=True).double()
+    mod.params_to_torch(p, module)
+    out, _ = module(torch.tensor(x))
+    out.backward(torch.tensor(dh))
+    err = max(np.max(np.abs(h - out.detach().numpy())),
+              np.max(np.abs(grads["W_ih"] - module.weight_ih_l0.grad.numpy())))
+    return f"h has shape {h.shape}; matches torch: {bool(err < 1e-12)}"
+
+
+def _layer_cases(cell: str) -> list[Case]:
+    mod = (f"course_lib.{cell}_np",)
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+    other = {"rnn": "lstm", "lstm": "gru", "gru": "rnn"}[cell]
+    return [
+        Case(f"{cell}_forward: x of shape (T, D), no batch axis",
+             lambda t: _forward(cell, x=np.zeros((T, D))), ValueError,
+             r"x must have shape \(N, T, D\) with D=3, got \(5, 3\)", mod),
+        Case(f"{cell}_forward: x with D=2 for weights made for D=3",
+             lambda t: _forward(cell, x=np.zeros((N, T, 2))), ValueError,
+             r"x must have shape \(N, T, D\) with D=3, got \(2, 5, 2\)", mod),
+        Case(f"{cell}_forward: integer x",
+             lambda t: _forward(cell, x=np.zeros((N, T, D), dtype=np.int64)), ValueError,
+             r"x must be a floating-point array, got dtype int64", mod),
+        Case(f"{cell}_forward: h0 with the wrong batch size",
+             lambda t: _forward(cell, h0=np.zeros((N + 1, H))), ValueError,
+             r"h0 must have shape \(N, H\) = \(2, 4\), got \(3, 4\)", mod),
+        Case(f"{cell}_forward: W_hh of the wrong shape",
+             lambda t: _forward(cell, params={**_layer(cell)[1],
+                                              "W_hh": np.zeros((gates * H, H + 1))}),
+             ValueError, rf"params\['W_hh'\] must have shape \({gates * H}, {H}\)", mod),
+        Case(f"{cell}_forward: {other.upper()} parameters",
+             lambda t: _forward(cell, params=_layer(other)[1]), ValueError,
+             r"params\['W_(ih|hh)'\] must have shape", mod + (f"course_lib.{other}_np",)),
+        Case(f"{cell}_forward: params without b_hh",
+             lambda t: _forward(cell, params={k: v for k, v in _layer(cell)[1].items()
+                                              if k != "b_hh"}),
+             ValueError, r"params is missing \['b_hh'\]", mod),
+        Case(f"{cell}_forward: integer weights",
+             lambda t: _integer_weights(cell),
+             ValueError, r"params\['W_ih'\] must be a floating-point array", mod,
+             issue="" if cell == "rnn" else "check_params checks shapes, not dtypes"),
+        Case(f"{cell}_backward: dh of shape (N, T, H+1)",
+             lambda t: _backward(cell, np.ones((N, T, H + 1))), ValueError,
+             r"dh must have shape \(N, T, H\) = \(2, 5, 4\), got \(2, 5, 5\)", mod),
+        Case(f"{cell}_backward: integer dh",
+             lambda t: _backward(cell, np.ones((N, T, H), dtype=np.int64)), ValueError,
+             r"dh must be a floating-point array, got dtype int64", mod),
+        Case(f"{cell}: empty sequences (T=0)", lambda t: _empty_sequence(cell), None,
+             r"h has shape \(2, 0, 4\); every gradient is zero: True", mod),
+        Case(f"{cell}: sequences of length 1 (T=1), compared with torch",
+             lambda t: _length_one(cell), None, r"h has shape \(2, 1, 4\); matches torch: True",
+             mod + ("torch",)),
+    ]
+
+
+def _rnn_extra_cases() -> list[Case]:
+    mod = ("course_lib.rnn_np",)
+    return [
+        Case("rnn_forward: nonlinearity='sigmoid'",
+             lambda t: _forward_rnn_nonlinearity("sigmoid"), ValueError,
+             r"nonlinearity must be one of \('tanh', 'relu'\), got 'sigmoid'", mod),
+        Case("rnn_backward: truncate=0",
+             lambda t: _rnn_truncate(0), ValueError,
+             r"truncate must be None or a positive int, got 0", mod),
+        Case("rnn_backward: truncate=2.5",
+             lambda t: _rnn_truncate(2.5), ValueError,
+             r"truncate must be None or a positive int, got 2.5", mod),
+        Case("gru_forward: variant='cho'",
+             lambda t: _gru_variant("cho"), ValueError,
+             r"variant must be one of \('torch', 'cho2014'\), got 'cho'", ("course_lib.gru_np",)),
+        Case("rnn_forward: NaN in one input entry",
+             lambda t: _nan_input(), None,
+             r"NaN in h at steps \[2, 3, 4\] of sequence 0, none in sequence 1", mod),
+    ]
+
+
+def _forward_rnn_nonlinearity(name: str):
+    from course_lib import rnn_np
+
+    _, p, x, h0, _ = _layer("rnn")
+    return rnn_np.rnn_forward(x, h0, p, nonlinearity=name)
+
+
+def _rnn_truncate(k):
+    from course_lib import rnn_np
+
+    _, p, x, h0, run = _layer("rnn")
+    _, cache = run(x, h0, p)
+    return rnn_np.rnn_backward(np.ones((N, T, H)), cache, truncate=k)
+
+
+def _gru_variant(name: str):
+    from course_lib import gru_np
+
+    _, p, x, h0, _ = _layer("gru")
+    return gru_np.gru_forward(x, h0, p, variant=name)
+
+
+def _nan_input() -> str:
+    _, p, x, h0, run = _layer("rnn")
+    x = x.copy()
+    x[0, 2, 1] = np.nan
+    h, _ = run(x, h0, p)
+    steps = sorted({int(s) for s in np.nonzero(np.isnan(h[0]).any(axis=1))[0]})
+    clean = "none" if not np.isnan(h[1]).any() else "some"
+    return f"NaN in h at steps {steps} of sequence 0, {clean} in sequence 1"
+
+
+# ---- clipping, gradient checks, metrics -----------------------------------------------------
+def _clip_norm(grads, max_norm=1.0, **kw):
+    from course_lib.clipping import clip_grad_norm
+
+    return clip_grad_norm(grads, max_norm, **kw)
+
+
+def _clip_value(grads, clip_value=0.5):
+    from course_lib.clipping import clip_grad_value
+
+    return clip_grad_value(grads, clip_value)
+
+
+def _describe_clip(grads) -> str:
+    clipped, total = _clip_norm(grads)
+    return f"total norm {total}; clipped: " + ", ".join(
+        f"{k}={v.tolist()}" for k, v in clipped.items())
+
+
+def _numgrad(x, dout):
+    from course_lib.gradcheck import numerical_gradient
+
+    return numerical_gradient(lambda v: v ** 2, x, dout)
+
+
+def _span_f1(gold, pred):
+    from course_lib.metrics import span_f1
+
+    return span_f1(gold, pred)
+
+
+def _other_cases() -> list[Case]:
+    clip = ("course_lib.clipping",)
+    grad = ("course_lib.gradcheck",)
+    met = ("course_lib.metrics",)
+    nan, inf = np.nan, np.inf
+    return [
+        Case("clip_grad_norm: a NaN gradient entry",
+             lambda t: _describe_clip({"W": np.array([1.0, nan]), "b": np.array([3.0])}),
+             None, r"total norm nan; clipped: W=\[nan, nan\], b=\[nan\]", clip),
+        Case("clip_grad_norm: an inf gradient entry",
+             lambda t: _describe_clip({"W": np.array([1.0, inf]), "b": np.array([3.0])}),
+             None, r"total norm inf; clipped: W=\[0\.0, nan\], b=\[0\.0\]", clip),
+        Case("clip_grad_norm: NaN entry with error_if_nonfinite=True",
+             lambda t: _clip_norm({"W": np.array([1.0, nan])}, error_if_nonfinite=True),
+             ValueError, r"the total gradient norm is nan, so it cannot be clipped", clip),
+        Case("clip_grad_value: NaN, inf and -inf entries",
+             lambda t: f"clipped to {_clip_value({'W': np.array([nan, inf, -inf, 0.1])})['W'].tolist()}",
+             None, r"clipped to \[nan, 0\.5, -0\.5, 0\.1\]", clip),
+        Case("clip_grad_norm: max_norm=-1",
+             lambda t: _clip_norm({"W": np.ones(2)}, -1.0), ValueError,
+             r"max_norm must be a non-negative number, got -1", clip),
+        Case("clip_grad_norm: max_norm=NaN",
+             lambda t: _clip_norm({"W": np.ones(2)}, nan), ValueError,
+             r"max_norm must be a non-negative number, got nan", clip),
+        Case("clip_grad_norm: a list of arrays instead of a dict",
+             lambda t: _clip_norm([np.ones(2)]), ValueError,
+             r"grads must be a dict of numpy arrays, got list", clip),
+        Case("clip_grad_norm: an empty dict",
+             lambda t: _clip_norm({}), ValueError, r"grads is an empty dict", clip),
+        Case("clip_grad_norm: integer gradients",
+             lambda t: _clip_norm({"W": np.ones(2, dtype=np.int64)}), ValueError,
+             r"grads\['W'\] must be a floating-point array, got dtype int64", clip),
+        Case("clip_grad_value: clip_value=-0.5",
+             lambda t: _clip_value({"W": np.ones(2)}, -0.5), ValueError,
+             r"clip_value must be a non-negative number, got -0.5", clip),
+        Case("clip_grad_value: clip_value='big'",
+             lambda t: _clip_value({"W": np.ones(2)}, "big"), ValueError,
+             r"clip_value must be a number, got 'big'", clip),
+        Case("numerical_gradient: float32 x",
+             lambda t: _numgrad(np.ones(3, dtype=np.float32), np.ones(3)), ValueError,
+             r"x must be a float64 numpy array, got ndarray float32", grad),
+        Case("numerical_gradient: a list instead of an array",
+             lambda t: _numgrad([1.0, 2.0], np.ones(2)), ValueError,
+             r"x must be a float64 numpy array, got list", grad),
+        Case("numerical_gradient: dout of shape (4,) for f(x) of shape (3,)",
+             lambda t: _numgrad(np.ones(3), np.ones(4)), ValueError,
+             r"dout.*\(4,\)", grad),
+        Case("rel_error: arrays of different shapes",
+             lambda t: _rel_error(np.ones(3), np.ones(4)), ValueError,
+             r"shapes differ: \(3,\) vs \(4,\)", grad),
+        Case("span_f1: 1 gold sentence, 2 predicted",
+             lambda t: _span_f1([["O"]], [["O"], ["O"]]), ValueError,
+             r"same number of sentences, got 1 and 2", met),
+        Case("span_f1: a sentence with 2 gold tags and 1 predicted",
+             lambda t: _span_f1([["O", "B-city"]], [["O"]]), ValueError,
+             r"sentence 0: gold has 2 tags but pred has 1", met),
+        Case("span_f1: a tag that is not IOB2",
+             lambda t: _span_f1([["city"]], [["O"]]), ValueError,
+             r"tag must be 'O', 'B-<type>' or 'I-<type>', got 'city'", met),
+        Case("span_f1: one flat tag list instead of a list of tag lists",
+             lambda t: _span_f1(["B-city", "O"], ["B-city", "O"]), ValueError,
+             r"(list|sequence)s? of tag|str", met),
+        Case("span_f1: no sentences at all",
+             lambda t: f"(P, R, F1) = {_span_f1([], [])}", None,
+             r"\(P, R, F1\) = \(0\.0, 0\.0, 0\.0\)", met),
+    ]
+
+
+def _rel_error(a, b):
+    from course_lib.gradcheck import rel_error
+
+    return rel_error(a, b)
+
+
+# ---- the command-line tagger ---------------------------------------------------------------
+def run_tagger(*args: str) -> str:
+    """``python -m course_lib.tagger ARGS``: 'exit code C: <last line of stderr>'."""
+    proc = subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    return f"exit code {proc.returncode}: {lines[-1] if lines else ''}"
+
+
+def _cli_cases() -> list[Case]:
+    cli = ("course_lib.tagger",)
+    err = r"exit code 2: python -m course_lib\.tagger: error: "
+    return [
+        Case("tagger --hidden -3", lambda t: run_tagger(str(t), "--hidden", "-3"), None,
+             err + r"argument --hidden: must be ≥ 1, got -3", cli),
+        Case("tagger --epochs 0", lambda t: run_tagger(str(t), "--epochs", "0"), None,
+             err + r"argument --epochs: must be ≥ 1, got 0", cli),
+        Case("tagger --dropout 1.5", lambda t: run_tagger(str(t), "--dropout", "1.5"), None,
+             err + r"argument --dropout: must lie in \[0, 1\), got 1\.5", cli),
+        Case("tagger --lr abc", lambda t: run_tagger(str(t), "--lr", "abc"), None,
+             err + r"argument --lr: expected float, got 'abc'", cli),
+        Case("tagger on a folder that holds no corpus",
+             lambda t: run_tagger(str(t / "nowhere")), None,
+             err + r"\S*nowhere: corpus folder not found", cli),
+    ]
+
+
+CASES: list[Case] = [
+    *_corpus_cases(),
+    *_layer_cases("rnn"), *_layer_cases("lstm"), *_layer_cases("gru"),
+    *_rnn_extra_cases(),
+    *_other_cases(),
+    *_cli_cases(),
+]

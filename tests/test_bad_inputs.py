@@ -1,0 +1,55 @@
+"""Every bad input of ``bad_inputs_cases.CASES`` gets its expected answer, and the committed
+table ``tests/BAD_INPUTS.md`` is what ``tools/bad_inputs_table.py`` prints today."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from bad_inputs_cases import CASES, Case
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _skip_unless_available(case: Case) -> None:
+    for module in case.needs:
+        pytest.importorskip(module)
+
+
+PARAMS = [pytest.param(c, id=c.what, marks=[pytest.mark.xfail(strict=True, reason=c.issue)]
+                       if c.issue else []) for c in CASES]
+
+
+@pytest.mark.parametrize("case", PARAMS)
+def test_bad_input_gets_its_answer(case: Case, tmp_path: Path):
+    _skip_unless_available(case)
+    if case.raises is None:
+        outcome = case.call(tmp_path)
+        assert isinstance(outcome, str)
+        assert re.search(case.match, outcome), f"{outcome!r} does not match {case.match!r}"
+    else:
+        with pytest.raises(case.raises, match=case.match):
+            case.call(tmp_path)
+
+
+def test_cases_are_distinct_and_described():
+    whats = [c.what for c in CASES]
+    assert len(set(whats)) == len(whats), "two cases share a description"
+    assert all(c.match for c in CASES)
+
+
+def test_committed_table_is_current():
+    missing = sorted({m for c in CASES for m in c.needs if importlib.util.find_spec(m) is None})
+    if missing:
+        pytest.skip(f"the table needs every module; missing {missing}")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import bad_inputs_table
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    committed = (ROOT / "tests" / "BAD_INPUTS.md").read_text(encoding="utf-8")
+    assert committed == bad_inputs_table.render(), (
+        "tests/BAD_INPUTS.md is stale: run python tools/bad_inputs_table.py")
