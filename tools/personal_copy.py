@@ -1,0 +1,126 @@
+"""Copy the course notebooks into a personal folder to work in, never overwriting your work.
+
+    python tools/personal_copy.py [--dest my_notebooks] [--update] [--student]
+
+Copies every ``notebooks/NN_*.ipynb``, ``glossary.md`` and the images into ``--dest``
+(default ``my_notebooks/`` at the top of the repository, which git ignores), so you can edit
+and run them while ``git pull`` keeps updating the originals.
+
+- A file that already exists in the folder is never overwritten: it is reported as kept and
+  only new files are copied.
+- ``--update`` also refreshes files you have not modified since they were copied, when the
+  course's version has changed. Modified files are kept and reported. What was copied is
+  tracked by the SHA-256 hashes in ``<dest>/.course_manifest.json``.
+- ``--student`` copies the student version (exercise solutions replaced by stubs, see
+  ``tools/student_version.py``) instead of the notebooks with solutions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from offline_assets import NOTEBOOKS, ROOT, course_notebooks  # noqa: E402
+from student_version import student_notebook  # noqa: E402
+
+MANIFEST = ".course_manifest.json"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
+
+
+def course_files(src: Path, student: bool = False) -> dict[str, bytes]:
+    """The files a personal copy holds, as {relative path: content}: the numbered notebooks
+    (the student version when ``student``), ``glossary.md`` and the images."""
+    files: dict[str, bytes] = {}
+    for path in course_notebooks(src):
+        if student:
+            nb, _ = student_notebook(nbformat.read(path, as_version=4), path.name)
+            files[path.name] = (nbformat.writes(nb) + "\n").encode("utf-8")
+        else:
+            files[path.name] = path.read_bytes()
+    extras = [src / "glossary.md", *sorted((src / "images").rglob("*")),
+              *sorted(p for p in src.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)]
+    for path in extras:
+        if path.is_file():
+            files[path.relative_to(src).as_posix()] = path.read_bytes()
+    return files
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def personal_copy(src: Path, dest: Path, update: bool = False, student: bool = False
+                  ) -> dict[str, list[str]]:
+    """Copy the course files from ``src`` into ``dest`` without overwriting the learner's work.
+
+    Returns lists of relative paths under the keys "copied" (new files), "updated" (unmodified
+    copies refreshed to the course's newer version, only with ``update``), "kept" (existing
+    files that differ from the course's version: all of them without ``update``, with it the
+    ones the learner modified or the manifest does not know) and "unchanged" (copies already
+    identical to the course's version).
+    """
+    manifest_path = dest / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    report: dict[str, list[str]] = {"copied": [], "updated": [], "kept": [], "unchanged": []}
+    for rel, content in course_files(src, student).items():
+        target = dest / rel
+        new_hash = sha256(content)
+        current = sha256(target.read_bytes()) if target.exists() else None
+        if current is None:
+            status = "copied"
+        elif current == new_hash:
+            status = "unchanged"
+        elif update and manifest.get(rel) == current:  # as we copied it: not edited since
+            status = "updated"
+        else:
+            status = "kept"
+        if status in ("copied", "updated"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        if status != "kept":
+            manifest[rel] = new_hash
+        report[status].append(rel)
+    dest.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Existing files are never overwritten; see --update.")
+    parser.add_argument("--dest", type=Path, default=ROOT / "my_notebooks",
+                        help="folder for your copies (default: my_notebooks/, git-ignored)")
+    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
+                        help="folder to copy from (default: notebooks)")
+    parser.add_argument("--update", action="store_true",
+                        help="also refresh copies you have not modified since they were copied")
+    parser.add_argument("--student", action="store_true",
+                        help="copy the student version (solutions replaced by stubs)")
+    args = parser.parse_args(argv)
+    if not course_notebooks(args.src):
+        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
+    report = personal_copy(args.src, args.dest, update=args.update, student=args.student)
+    for rel in report["copied"]:
+        print(f"copied   {args.dest / rel}")
+    for rel in report["updated"]:
+        print(f"updated  {args.dest / rel} (you had not modified it)")
+    for rel in report["kept"]:
+        reason = ("modified by you, not overwritten" if args.update else
+                  "differs from the course's version, not overwritten; "
+                  "--update refreshes it if you have not modified it")
+        print(f"kept     {args.dest / rel} ({reason})")
+    if report["unchanged"]:
+        print(f"{len(report['unchanged'])} file(s) already up to date")
+    print(f"your copies are in {args.dest}: open them in JupyterLab")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

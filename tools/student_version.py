@@ -1,0 +1,148 @@
+"""Write the student version of the notebooks: exercise solutions replaced by stubs.
+
+    python tools/student_version.py [--out build/student] [--src notebooks] [NOTEBOOK ...]
+
+In every code cell, each region from a ``### BEGIN SOLUTION`` line to its ``### END
+SOLUTION`` line (the nbgrader convention, markers included) becomes, at the indentation of
+the BEGIN line::
+
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+Markdown cells are left alone (they may show the markers when explaining the convention).
+Outputs: a cell with a solution
+and every code cell after it up to the next Markdown cell (the exercise's checker cells) lose
+their outputs and execution counts, so neither the answer nor the checker's verdict on it is
+shown; all other outputs stay, so learners still see the figures and self-checks they read
+about. The instructor notebooks are only read. ``glossary.md`` and the images are copied.
+
+A BEGIN without an END, an END without a BEGIN, or a BEGIN inside a region is an error that
+names the notebook and the cell (numbered from 1, as in JupyterLab's cell order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from offline_assets import NOTEBOOKS, ROOT, copy_course_files, course_notebooks  # noqa: E402
+
+BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
+END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
+CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+
+
+class SolutionMarkerError(ValueError):
+    """Unbalanced or nested solution markers, with the notebook and cell they are in."""
+
+
+def strip_solutions(source: str, stub: tuple[str, ...] = CODE_STUB,
+                    where: str = "cell") -> tuple[str, int]:
+    """Replace every marked solution region in ``source`` with ``stub`` lines.
+
+    Returns the new source and the number of regions replaced. Raises SolutionMarkerError
+    (mentioning ``where``) for a BEGIN without END, an END without BEGIN, or nested BEGINs.
+    """
+    lines = source.split("\n")
+    out: list[str] = []
+    begin_line: int | None = None
+    count = 0
+    for number, line in enumerate(lines, start=1):
+        begin, end = BEGIN.match(line), END.match(line)
+        if begin:
+            if begin_line is not None:
+                raise SolutionMarkerError(
+                    f"{where}: line {number}: BEGIN SOLUTION inside the solution that starts "
+                    f"on line {begin_line} (nested markers are not allowed)")
+            begin_line = number
+            out.extend(begin[1] + s for s in stub)
+            count += 1
+        elif end:
+            if begin_line is None:
+                raise SolutionMarkerError(
+                    f"{where}: line {number}: END SOLUTION without a BEGIN SOLUTION before it")
+            begin_line = None
+        elif begin_line is None:
+            out.append(line)
+    if begin_line is not None:
+        raise SolutionMarkerError(
+            f"{where}: line {begin_line}: BEGIN SOLUTION without an END SOLUTION")
+    return "\n".join(out), count
+
+
+def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
+                     ) -> tuple[nbformat.NotebookNode, int]:
+    """A copy of ``nb`` with solutions stubbed and exercise outputs cleared; returns it and
+    the number of solution regions replaced. ``nb`` itself is not modified."""
+    student = copy.deepcopy(nb)
+    total = 0
+    clearing = False  # inside an exercise: from a solution cell to the next Markdown cell
+    for index, cell in enumerate(student.cells, start=1):
+        where = f"{name}, cell {index}"
+        if cell.cell_type == "markdown":
+            clearing = False
+        elif cell.cell_type == "code":
+            cell.source, n = strip_solutions(cell.source, CODE_STUB, where)
+            clearing = clearing or n > 0
+            if clearing:
+                cell.outputs, cell.execution_count = [], None
+            total += n
+    return student, total
+
+
+def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = None
+                          ) -> dict[str, int]:
+    """Write the student version of ``notebooks`` (default: every ``NN_*.ipynb`` in ``src``)
+    and the glossary/images into ``out``; return solution regions replaced per notebook.
+
+    Every notebook is checked before anything is written, so a marker error leaves no
+    half-built folder behind.
+    """
+    notebooks = notebooks if notebooks is not None else course_notebooks(src)
+    built = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        built.append((path, *student_notebook(nb, path.name)))
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for path, student, n in built:
+        nbformat.validate(student)
+        nbformat.write(student, out / path.name)
+        counts[path.name] = n
+    copy_course_files(src, out)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to convert (default: every NN_*.ipynb in --src)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student",
+                        help="output folder (default: build/student)")
+    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
+                        help="folder with the notebooks, glossary and images (default: notebooks)")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or course_notebooks(args.src)
+    if not notebooks:
+        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
+    missing = [str(p) for p in notebooks if not p.exists()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
+    try:
+        counts = write_student_version(args.src, args.out, notebooks)
+    except SolutionMarkerError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for name, n in counts.items():
+        print(f"{args.out / name}: {n} solution{'s' if n != 1 else ''} replaced")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
