@@ -37,7 +37,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # ---- learners ---------------------------------------------------------------------------
