@@ -1,0 +1,136 @@
+"""Checkers for notebook 01 (slot filling and its loss).
+
+The loss checkers run the learner's function on their own seeded padded batches and compare
+with :func:`course_lib.losses_np.softmax_cross_entropy`; the ceiling checker recounts tags.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from course_lib.corpus import is_left_cue_case
+from course_lib.exercises import ExerciseError, passed, require, require_answer
+from course_lib.losses_np import softmax, softmax_cross_entropy
+
+
+def _batch(seed: int, N: int = 3, T: int = 5, K: int = 4):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(scale=1.5, size=(N, T, K))
+    lengths = np.array([T, 3, 1][:N])
+    mask = np.arange(T)[None, :] < lengths[:, None]
+    targets = np.where(mask, rng.integers(1, K, size=(N, T)), 0)  # pad id 0, as the corpus
+    return logits, targets, mask
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def check_masked_loss(masked_loss) -> None:
+    """Exercise 1: ``masked_loss(logits, targets, mask) -> float``, the sum over real words."""
+    require_answer(masked_loss, "masked_loss")
+    require(callable(masked_loss),
+            f"`masked_loss` should be a function, got {type(masked_loss).__name__}")
+    for seed in (0, 1):
+        logits, targets, mask = _batch(seed)
+        got = require_answer(masked_loss(logits.copy(), targets.copy(), mask.copy()),
+                             "masked_loss(...)")
+        require(np.ndim(got) == 0, f"return one number (the summed loss), got an array of "
+                                   f"shape {np.shape(got)}")
+        got = float(got)
+        want, _ = softmax_cross_entropy(logits, targets, mask, reduction="sum")
+        if _close(got, want):
+            continue
+        everywhere, _ = softmax_cross_entropy(logits, targets, np.ones_like(mask), "sum")
+        if _close(got, everywhere):
+            raise ExerciseError(f"you summed over padding positions too: your loss is "
+                                f"{got:.4f}, the masked loss is {want:.4f}")
+        if _close(got, want / mask.sum()):
+            raise ExerciseError(f"you divided by the number of real words ({mask.sum()}): that "
+                                f"is reduction='mean'; this exercise asks for the sum "
+                                f"{want:.4f}")
+        if _close(got, want / mask.shape[0]):
+            raise ExerciseError("you divided by the number of sentences; return the plain sum "
+                                f"{want:.4f}")
+        if _close(got, -want):
+            raise ExerciseError("the sign is flipped: the loss is −log ŷ_t[y_t] ≥ 0")
+        probs = softmax(logits)
+        picked = np.take_along_axis(probs, targets[..., None], axis=-1)[..., 0]
+        if _close(got, float(-(picked * mask).sum())) or _close(got, float((1 - picked)[mask]
+                                                                           .sum())):
+            raise ExerciseError("take the logarithm of the probability: L_t = −log ŷ_t[y_t]")
+        raw = np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0]
+        if _close(got, float(-(raw * mask).sum())):
+            raise ExerciseError("you used the raw score o_t[y_t]: apply the softmax first "
+                                "(−log softmax(o_t)[y_t])")
+        raise ExerciseError(f"your loss is {got:.4f}, the masked summed loss is {want:.4f}")
+    passed("masked_loss sums −log softmax over real words only (two padded batches)")
+
+
+def check_masked_loss_grad(masked_loss_grad) -> None:
+    """Exercise 2: ``masked_loss_grad(logits, targets, mask) -> dlogits`` (N, T, K)."""
+    require_answer(masked_loss_grad, "masked_loss_grad")
+    require(callable(masked_loss_grad),
+            f"`masked_loss_grad` should be a function, got {type(masked_loss_grad).__name__}")
+    for seed in (2, 3):
+        logits, targets, mask = _batch(seed)
+        got = require_answer(masked_loss_grad(logits.copy(), targets.copy(), mask.copy()),
+                             "masked_loss_grad(...)")
+        got = np.asarray(got, dtype=np.float64)
+        require(got.shape == logits.shape, f"dlogits has shape {got.shape} but should be "
+                                           f"{logits.shape} (N, T, K), like the logits")
+        _, want = softmax_cross_entropy(logits, targets, mask, reduction="sum")
+        if np.allclose(got, want, rtol=1e-9, atol=1e-12):
+            continue
+        if np.abs(got[~mask]).max() > 1e-12:
+            raise ExerciseError("dlogits is not zero at padding positions: multiply by the mask")
+        if np.allclose(got, -want, atol=1e-12):
+            raise ExerciseError("the sign is flipped: ∂L/∂o_t = ŷ_t − y_t (prediction minus "
+                                "one-hot target)")
+        if np.allclose(got, softmax(logits) * mask[..., None], atol=1e-12):
+            raise ExerciseError("you returned ŷ_t only: subtract the one-hot target y_t")
+        if np.allclose(got, want / mask.sum(), atol=1e-12):
+            raise ExerciseError("you divided by the number of real words (that is the gradient "
+                                "of the mean); give the gradient of the summed loss")
+        err = float(np.abs(got - want).max())
+        raise ExerciseError(f"dlogits differs from ∂L/∂o by up to {err:.2e}")
+    passed("dlogits = mask ⊙ (ŷ_t − onehot(y_t)) (two padded batches)")
+
+
+def memoryless_ceiling(examples) -> float:
+    """Best accuracy any per-word classifier can reach on the cue-decided city words.
+
+    A classifier that sees only the word must give every occurrence of a word the same tag;
+    the best it can do is each word's most frequent gold tag among these positions.
+    """
+    counts: dict[str, Counter] = {}
+    total = 0
+    for ex in examples:
+        for i in is_left_cue_case(ex):
+            counts.setdefault(ex.tokens[i], Counter())[ex.tags[i]] += 1
+            total += 1
+    if total == 0:
+        raise ValueError("no arrive/leave (left-cue) city words in these examples")
+    return sum(c.most_common(1)[0][1] for c in counts.values()) / total
+
+
+def check_memoryless_ceiling(ceiling, examples) -> None:
+    """Exercise 3: the accuracy ceiling of a memoryless tagger on the arrive/leave words."""
+    require_answer(ceiling, "ceiling")
+    require(np.ndim(ceiling) == 0, f"`ceiling` should be one number, got shape "
+                                   f"{np.shape(ceiling)}")
+    ceiling = float(ceiling)
+    require(0 <= ceiling <= 1, f"`ceiling` is an accuracy and must lie in [0, 1], got "
+                               f"{ceiling:.4g} (give a fraction, not a percentage)")
+    want = memoryless_ceiling(examples)
+    if abs(ceiling - want) < 1e-9:
+        passed(f"a memoryless tagger can reach at most {want:.1%} on these words")
+        return
+    n_words = len({ex.tokens[i] for ex in examples for i in is_left_cue_case(ex)})
+    if ceiling >= 1 - 1e-9:
+        raise ExerciseError("1.0 would need different tags for the same word — impossible "
+                            "without context. Count, for each word, its most frequent tag")
+    raise ExerciseError(f"your ceiling is {ceiling:.4f}, but counting the most frequent tag of "
+                        f"each of the {n_words} distinct words gives {want:.4f}")
