@@ -1,0 +1,112 @@
+"""Checkers for notebook 05 (vanishing gradients)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.exercises import ExerciseError, passed, require, require_answer
+
+
+def _call(fn, *args):
+    require_answer(fn, "your function")
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
+                            "with your code") from None
+
+
+def check_step_jacobian(step_jacobian) -> None:
+    """``step_jacobian(h_t, W_hh, nonlinearity) -> (H, H)`` must be ∂s_t/∂s_{t-1} = diag(f′) W.
+
+    ``h_t`` (H,) is the state after the step, so f′ is written through it: 1 − h_t² for
+    tanh, [h_t > 0] for ReLU. Entry [i, j] is ∂s_t[i]/∂s_{t-1}[j].
+    """
+    rng = np.random.default_rng(5)
+    H = 4
+    W = rng.standard_normal((H, H))
+    for nonlinearity in ("tanh", "relu"):
+        z = rng.standard_normal(H)
+        h_t = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0.0)
+        fprime = 1 - h_t**2 if nonlinearity == "tanh" else (h_t > 0).astype(float)
+        got = np.asarray(_call(step_jacobian, h_t.copy(), W.copy(), nonlinearity), dtype=float)
+        require(got.shape == (H, H), f"the Jacobian has shape {got.shape} but should be "
+                                     f"(H, H) = {(H, H)}")
+        expected = fprime[:, None] * W
+        if np.allclose(got, expected, atol=1e-12):
+            continue
+        hints = {
+            "you multiplied the columns by f′ (W diag(f′)); the chain rule scales row i by "
+            "f′(z_t[i]), because s_t[i] = f(z_t[i])": W * fprime[None, :],
+            "you returned the transpose (W^T diag(f′)); entry [i, j] must be "
+            "∂s_t[i]/∂s_{t-1}[j] = f′(z_t[i]) W[i, j]": (fprime[:, None] * W).T,
+            "you left out f′: that is the Jacobian of a linear RNN": W,
+        }
+        if nonlinearity == "tanh":
+            hints["h_t is already tanh(z_t), so tanh′(z_t) = 1 − h_t²; you computed "
+                  "1 − tanh(h_t)²"] = (1 - np.tanh(h_t) ** 2)[:, None] * W
+        for hint, wrong in hints.items():
+            if np.allclose(got, wrong, atol=1e-12):
+                raise ExerciseError(f"not yet ({nonlinearity}): {hint}")
+        err = float(np.max(np.abs(got - expected)))
+        raise ExerciseError(f"for {nonlinearity} your Jacobian differs from diag(f′(z_t)) W by "
+                            f"up to {err:.3g}")
+    passed("step_jacobian = diag(f′(z_t)) W_hh for tanh and ReLU")
+
+
+def check_steps_to_vanish(k) -> None:
+    """The smallest k with (‖W‖₂ · max σ′)^k < 1e-6 for ‖W‖₂ = 2: (2 · 1/4)^k = 0.5^k → 20."""
+    require_answer(k, "k")
+    if isinstance(k, float) and k.is_integer():
+        k = int(k)
+    require(isinstance(k, (int, np.integer)), f"k should be an int (a number of steps), got "
+                                              f"{type(k).__name__}")
+    expected = int(np.ceil(np.log(1e-6) / np.log(0.5)))  # 0.5^20 ≈ 9.5e-7
+    if k == expected:
+        return passed(f"k = {k}: the bound 0.5^{k} = {0.5**k:.1e} < 1e-6, while "
+                      f"0.5^{k - 1} = {0.5**(k - 1):.1e} is not")
+    if k == expected // 2:
+        raise ExerciseError(f"0.25^{k} < 1e-6, but the per-step factor is ‖W‖₂ · max σ′ = "
+                            "2 · 1/4 = 0.5: you left out ‖W‖₂ = 2")
+    if k < expected:
+        raise ExerciseError(f"0.5^{k} = {0.5**k:.1e} is still above 1e-6; the per-step factor "
+                            "is ‖W‖₂ · max σ′ = 2 · 1/4 = 0.5")
+    raise ExerciseError(f"0.5^{k} = {0.5**k:.1e} is below 1e-6, but so is 0.5^{k - 1}: find the "
+                        "*smallest* k")
+
+
+def check_irnn_init(irnn_init) -> None:
+    """``irnn_init(rnn)`` sets a ReLU ``torch.nn.RNN`` in place to Le et al.'s IRNN init.
+
+    W_hh = I, b_ih = b_hh = 0, W_ih ~ N(0, σ²) with σ = 0.001 (Le et al. 2015, §3–4).
+    """
+    import torch
+
+    torch.manual_seed(0)
+    H, D = 64, 8
+    rnn = torch.nn.RNN(D, H, nonlinearity="relu", batch_first=True)
+    with torch.no_grad():
+        _call(irnn_init, rnn)
+    require(rnn.nonlinearity == "relu", "keep the ReLU: the identity init is for a ReLU RNN")
+    W_hh = rnn.weight_hh_l0.detach().double().numpy()
+    dev = float(np.max(np.abs(W_hh - np.eye(H))))
+    require(dev < 1e-7, f"weight_hh_l0 is not the identity: max |W_hh − I| = {dev:.3g}")
+    for name in ("bias_ih_l0", "bias_hh_l0"):
+        b = float(getattr(rnn, name).detach().abs().max())
+        require(b == 0.0, f"{name} should be zero, its largest entry is {b:.3g}")
+    W_ih = rnn.weight_ih_l0.detach().double().numpy()
+    std = float(W_ih.std())
+    require(std > 0, "weight_ih_l0 is all zeros: draw it from N(0, 0.001²) so inputs get in")
+    require(5e-4 < std < 2e-3, f"weight_ih_l0 has standard deviation {std:.3g}; Le et al. "
+                               "draw it from N(0, 0.001²), i.e. std 0.001")
+    require(abs(float(W_ih.mean())) < 3 * std / np.sqrt(W_ih.size) + 1e-12,
+            "weight_ih_l0 should have mean 0")
+    # Behaviour, not just values: at init the IRNN carries a positive state unchanged.
+    h0 = torch.rand(1, 1, H, dtype=torch.float32)
+    with torch.no_grad():
+        out, _ = rnn(torch.zeros(1, 5, D), h0)
+    require(torch.allclose(out[0, -1], h0[0, 0]), "with zero input the state should be carried "
+                                                  "unchanged: h_t = ReLU(I h_{t-1}) = h_{t-1}")
+    passed(f"IRNN init: W_hh = I, zero biases, W_ih std {std:.4f}; a zero input carries "
+           "the state unchanged")
+

@@ -1,0 +1,82 @@
+"""The nb05 checkers pass the reference solutions and fail helpfully on stubs and mistakes."""
+
+import numpy as np
+import pytest
+import torch
+
+from course_lib.exercises import ExerciseError
+from course_lib.exercises.nb05 import check_irnn_init, check_step_jacobian, check_steps_to_vanish
+
+
+def step_jacobian(h_t, W_hh, nonlinearity):
+    fprime = 1 - h_t**2 if nonlinearity == "tanh" else (h_t > 0).astype(float)
+    return fprime[:, None] * W_hh
+
+
+def irnn_init(rnn):
+    with torch.no_grad():
+        rnn.weight_hh_l0.copy_(torch.eye(rnn.hidden_size))
+        rnn.weight_ih_l0.normal_(0.0, 0.001)
+        rnn.bias_ih_l0.zero_()
+        rnn.bias_hh_l0.zero_()
+
+
+def stub(*args):
+    raise NotImplementedError()
+
+
+def test_step_jacobian(capsys):
+    check_step_jacobian(step_jacobian)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(ExerciseError, match="not set yet"):
+        check_step_jacobian(None)
+    with pytest.raises(ExerciseError, match="NotImplementedError"):
+        check_step_jacobian(stub)
+    with pytest.raises(ExerciseError, match="columns"):
+        check_step_jacobian(lambda h, W, nl: W * step_jacobian(h, np.ones_like(W), nl).T)
+    with pytest.raises(ExerciseError, match="transpose"):
+        check_step_jacobian(lambda h, W, nl: step_jacobian(h, W, nl).T)
+    with pytest.raises(ExerciseError, match="1 − tanh"):
+        check_step_jacobian(lambda h, W, nl: step_jacobian(np.tanh(h), W, nl))
+    with pytest.raises(ExerciseError, match="shape"):
+        check_step_jacobian(lambda h, W, nl: step_jacobian(h, W, nl)[:2])
+
+
+def test_steps_to_vanish(capsys):
+    check_steps_to_vanish(20)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(ExerciseError, match="not set yet"):
+        check_steps_to_vanish(None)
+    with pytest.raises(ExerciseError, match="left out"):
+        check_steps_to_vanish(10)  # used 1/4 per step
+    with pytest.raises(ExerciseError, match="still above"):
+        check_steps_to_vanish(19)
+    with pytest.raises(ExerciseError, match="smallest"):
+        check_steps_to_vanish(25)
+    with pytest.raises(ExerciseError, match="int"):
+        check_steps_to_vanish("20")
+
+
+def test_irnn_init(capsys):
+    check_irnn_init(irnn_init)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(ExerciseError, match="not set yet"):
+        check_irnn_init(None)
+    with pytest.raises(ExerciseError, match="NotImplementedError"):
+        check_irnn_init(stub)
+    with pytest.raises(ExerciseError, match="identity"):
+        check_irnn_init(lambda rnn: None)  # torch's default init left in place
+
+    def no_bias_reset(rnn):
+        rnn.weight_hh_l0.copy_(torch.eye(rnn.hidden_size))
+        rnn.weight_ih_l0.normal_(0.0, 0.001)
+
+    with pytest.raises(ExerciseError, match="bias_ih_l0 should be zero"):
+        check_irnn_init(no_bias_reset)
+
+    def big_inputs(rnn):
+        irnn_init(rnn)
+        rnn.weight_ih_l0.normal_(0.0, 0.1)
+
+    with pytest.raises(ExerciseError, match="standard deviation"):
+        check_irnn_init(big_inputs)

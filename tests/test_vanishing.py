@@ -1,0 +1,184 @@
+"""Tests for course_lib.vanishing: torch autograd is the oracle for every gradient norm."""
+
+import numpy as np
+import pytest
+import torch
+
+from course_lib.rnn_np import rnn_backward, rnn_forward
+from course_lib.vanishing import (
+    deep_gradient_norms,
+    gradient_norms_by_distance,
+    init_deep_stack,
+    jacobian_bound,
+    make_model,
+    norms_at_scale,
+    recurrent_matrix,
+    scaled_rnn_params,
+    spectral_radius,
+    state_gradients,
+    train_adding,
+    train_cue,
+)
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    # Tiny models: a second intra-op thread only adds contention (and nondeterminism).
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def torch_state_grad_norms(params, x, h0, nonlinearity, dh_last):
+    """‖∂L/∂h_t‖ per t from an explicit torch loop with retain_grad (float64)."""
+    p = {k: torch.tensor(v) for k, v in params.items()}
+    h = torch.tensor(h0, requires_grad=True)
+    xs = torch.tensor(x)
+    act = torch.tanh if nonlinearity == "tanh" else torch.relu
+    states = []
+    for t in range(x.shape[1]):
+        h = act(xs[:, t] @ p["W_ih"].T + p["b_ih"] + h @ p["W_hh"].T + p["b_hh"])
+        h.retain_grad()
+        states.append(h)
+    (states[-1] * torch.tensor(dh_last)).sum().backward()
+    by_t = np.array([s.grad.norm(dim=1).mean().item() for s in states])
+    return by_t[::-1]  # index by distance T - t
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+def test_gradient_norms_match_torch_autograd(nonlinearity):
+    rng = np.random.default_rng(0)
+    N, T, D, H = 3, 12, 4, 5
+    params = scaled_rnn_params(D, H, 1.2, rng, input_scale=1.0)
+    params["b_ih"] = rng.standard_normal(H) * 0.1
+    x = rng.standard_normal((N, T, D))
+    h0 = rng.standard_normal((N, H)) * 0.5
+    dh_last = rng.standard_normal((N, H))
+    ours = gradient_norms_by_distance(params, x, h0, nonlinearity, dh_last=dh_last)
+    expected = torch_state_grad_norms(params, x, h0, nonlinearity, dh_last)
+    assert ours.shape == (T,)
+    np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-300)
+    assert ours[0] == pytest.approx(np.linalg.norm(dh_last, axis=1).mean())
+
+
+def test_state_gradient_at_h0_is_rnn_backward_h0():
+    # The δ recursion through the step functions must agree with the sequence BPTT.
+    rng = np.random.default_rng(1)
+    N, T, D, H = 2, 7, 3, 4
+    params = scaled_rnn_params(D, H, 0.9, rng)
+    x = rng.standard_normal((N, T, D))
+    h0 = rng.standard_normal((N, H))
+    dh = np.zeros((N, T, H))
+    dh[:, -1] = rng.standard_normal((N, H))
+    _, cache = rnn_forward(x, h0, params)
+    deltas = state_gradients(params, x, h0, "tanh", dh_last=dh[:, -1])
+    assert deltas.shape == (N, T + 1, H)
+    np.testing.assert_allclose(deltas[:, 0], rnn_backward(dh, cache)["h0"], rtol=1e-12)
+
+
+def test_orthogonal_norms_stay_below_rho_power():
+    # ‖diag(f′) W‖ ≤ ρ when W = ρ Q, so ‖∂L_T/∂s_t‖ ≤ ρ^(T−t) for a unit upstream gradient.
+    for rho in (0.8, 1.0, 1.5):
+        norms = norms_at_scale(rho, "tanh", "orthogonal", T=30, H=8, N=4)
+        assert np.all(norms <= rho ** np.arange(30) * (1 + 1e-12))
+    assert norms_at_scale(0.8, T=40)[-1] < 1e-3  # vanishing below 1
+    assert norms_at_scale(2.0, T=40)[-1] > 1e3  # exploding above 1
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "orthogonal", "identity"])
+def test_recurrent_matrix_has_the_requested_spectral_radius(kind):
+    W = recurrent_matrix(6, 1.3, np.random.default_rng(2), kind)
+    assert spectral_radius(W) == pytest.approx(1.3, rel=1e-10)
+    if kind != "gaussian":
+        np.testing.assert_allclose(W.T @ W, 1.3**2 * np.eye(6), atol=1e-12)
+
+
+def test_bad_inputs_raise_naming_the_argument():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="kind"):
+        recurrent_matrix(3, 1.0, rng, "uniform")
+    with pytest.raises(ValueError, match="square"):
+        spectral_radius(np.ones((2, 3)))
+    params = scaled_rnn_params(2, 3, 1.0, rng)
+    with pytest.raises(ValueError, match="dh_last"):
+        gradient_norms_by_distance(params, np.zeros((2, 4, 2)), np.zeros((2, 3)),
+                                   dh_last=np.ones((2, 4)))
+    with pytest.raises(ValueError, match=r"weights\[1\]"):
+        deep_gradient_norms([np.eye(3), np.eye(4)], np.ones((2, 3)))
+    with pytest.raises(ValueError, match="kind"):
+        make_model("transformer", 2, 4, 1)
+
+
+def test_jacobian_bound_is_the_spectral_norm():
+    params = scaled_rnn_params(2, 5, 0.7, np.random.default_rng(3), kind="orthogonal")
+    assert jacobian_bound(params) == pytest.approx(0.7)
+    assert jacobian_bound(params, "sigmoid") == pytest.approx(0.7 / 4)
+    with pytest.raises(ValueError, match="nonlinearity"):
+        jacobian_bound(params, "gelu")
+
+
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("nonlinearity", ["sigmoid", "tanh", "relu"])
+def test_deep_gradient_norms_match_torch(residual, nonlinearity):
+    rng = np.random.default_rng(4)
+    weights = init_deep_stack(6, 5, rng)
+    x = rng.standard_normal((3, 5))
+    dout = rng.standard_normal((3, 5))
+    ours = deep_gradient_norms(weights, x, nonlinearity, residual, dout=dout)
+    act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[nonlinearity]
+    a = torch.tensor(x)
+    inputs = []
+    for W in weights:
+        a.requires_grad_(True)
+        a.retain_grad()
+        inputs.append(a)
+        out = act(a @ torch.tensor(W).T)
+        a = a + out if residual else out
+    (a * torch.tensor(dout)).sum().backward()
+    expected = [t.grad.norm(dim=1).mean().item() for t in inputs]
+    np.testing.assert_allclose(ours, expected, rtol=1e-10)
+
+
+def test_residual_connections_stop_the_sigmoid_stack_from_vanishing():
+    rng = np.random.default_rng(0)
+    weights = init_deep_stack(30, 32, rng)
+    x = rng.standard_normal((8, 32))
+    plain = deep_gradient_norms(weights, x, "sigmoid")
+    res = deep_gradient_norms(weights, x, "sigmoid", residual=True)
+    assert plain[0] < 1e-12 < 0.5 < res[0]
+
+
+def test_make_model_inits_and_shapes():
+    irnn = make_model("irnn", 2, 4, 1)
+    assert torch.equal(irnn.rnn.weight_hh_l0.detach(), torch.eye(4))
+    assert irnn.rnn.nonlinearity == "relu"
+    orth = make_model("orthogonal", 2, 4, 1).rnn.weight_hh_l0.detach()
+    torch.testing.assert_close(orth.T @ orth, torch.eye(4), atol=1e-5, rtol=0)
+    cls = make_model("lstm", 3, 4, 5, vocab_size=7)
+    assert cls(torch.zeros(2, 6, dtype=torch.int64)).shape == (2, 5)
+    gru = make_model("gru", 2, 4, 1)
+    assert gru(torch.zeros(3, 5, 2)).shape == (3, 1)
+    # The plain tanh RNN keeps torch's default init: not orthogonal, non-zero biases.
+    plain = make_model("tanh", 2, 4, 1).rnn
+    W = plain.weight_hh_l0.detach()
+    assert not torch.allclose(W.T @ W, torch.eye(4), atol=1e-2)
+    assert plain.bias_hh_l0.abs().sum() > 0
+    # Same seed, same init: reproducible runs.
+    a, b = make_model("tanh", 2, 4, 1, seed=3), make_model("tanh", 2, 4, 1, seed=3)
+    assert torch.equal(a.rnn.weight_hh_l0, b.rnn.weight_hh_l0)
+    # … without touching the global torch RNG.
+    torch.manual_seed(11)
+    expected = torch.rand(3)
+    torch.manual_seed(11)
+    make_model("lstm", 2, 4, 1, seed=5)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_training_helpers_are_deterministic_and_learn():
+    h1, mse1 = train_adding("irnn", 10, 5, clip_norm=1.0, batch_size=8, n_test=50)
+    h2, mse2 = train_adding("irnn", 10, 5, clip_norm=1.0, batch_size=8, n_test=50)
+    assert len(h1.loss) == 5 and h1.loss == h2.loss and mse1 == mse2
+    assert np.isfinite(mse1)
+    _, acc = train_cue("tanh", 1, 60, n_test=200)
+    assert acc > 0.6  # chance is 0.25; a cue one step back is learned in a few dozen steps
