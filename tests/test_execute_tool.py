@@ -2,6 +2,7 @@
 
 import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -69,7 +70,7 @@ def test_changing_a_stored_number_fails_strict_nbval(tmp_path):
     bad = tmp_path / "00_rnn_recap.ipynb"
     bad.write_text(text.replace("parameters=36", "parameters=37"), encoding="utf-8")
     result = subprocess.run(
-        ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
          "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests/nbval_sanitize.cfg"),
          str(bad)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
