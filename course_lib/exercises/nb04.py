@@ -1,0 +1,77 @@
+"""Checkers for notebook 04 (gradient clipping)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from course_lib.clipping import angle_degrees, clip_grad_norm, clip_grad_value
+from course_lib.exercises import ExerciseError, passed, require, require_answer
+
+
+def _cases():
+    rng = np.random.default_rng(4)
+    return [({"W": 10 * rng.standard_normal((3, 3)), "b": 10 * rng.standard_normal(3)}, 1.0),
+            ({"W": 0.01 * rng.standard_normal((3, 3)), "b": 0.01 * rng.standard_normal(3)}, 1.0),
+            ({"a": np.array([3.0, 4.0])}, 2.5)]
+
+
+def check_my_clip_norm(fn) -> None:
+    """``fn(grads, max_norm)`` must return ``(clipped_dict, total_norm)`` like
+    :func:`course_lib.clipping.clip_grad_norm` (one global norm over all arrays)."""
+    require_answer(fn, "my_clip_norm")
+    require(callable(fn), "`my_clip_norm` should be a function my_clip_norm(grads, max_norm)")
+    for grads, max_norm in _cases():
+        before = {k: v.copy() for k, v in grads.items()}
+        out = fn(grads, max_norm)
+        require_answer(out, "my_clip_norm(...)")
+        require(isinstance(out, tuple) and len(out) == 2,
+                "return a pair (clipped_grads, total_norm)")
+        clipped, norm = out
+        want, want_norm = clip_grad_norm(before, max_norm)
+        for k in before:
+            require(np.array_equal(grads[k], before[k]),
+                    f"you modified the input grads[{k!r}] in place: return new arrays")
+        if not math.isclose(float(norm), want_norm, rel_tol=1e-9):
+            local = max(float(np.linalg.norm(v)) for v in before.values())
+            extra = (" You seem to return one array's norm: the norm is global, "
+                     "sqrt(Σ over all arrays of their squared entries).") if math.isclose(
+                float(norm), local, rel_tol=1e-9) else ""
+            raise ExerciseError(f"total_norm = {float(norm):.6g}, expected {want_norm:.6g}.{extra}")
+        require(set(clipped) == set(before), f"clipped has keys {sorted(clipped)}, expected "
+                                             f"{sorted(before)}")
+        for k in before:
+            got = np.asarray(clipped[k], dtype=float)
+            if not np.allclose(got, want[k], rtol=1e-5, atol=0):
+                if want_norm < max_norm:
+                    raise ExerciseError(f"‖g‖ = {want_norm:.3g} is below max_norm = {max_norm}, "
+                                        "so the gradient must stay as it is; you changed it "
+                                        "(did you forget min(1, ·)?)")
+                raise ExerciseError(f"clipped[{k!r}] differs from g · max_norm/‖g‖ (expected "
+                                    f"first entries {want[k].ravel()[:2]}, got "
+                                    f"{got.ravel()[:2]})")
+    passed("my_clip_norm matches clip_grad_norm (global norm, never scales up, input untouched)")
+
+
+def value_clip_angle(g=(3.0, 0.5, -0.2), clip_value: float = 1.0) -> float:
+    """Reference answer: the angle (degrees) between g and its value-clipped copy."""
+    g = {"g": np.asarray(g, dtype=float)}
+    return angle_degrees(clip_grad_value(g, clip_value), g)
+
+
+def check_value_clip_angle(angle) -> None:
+    """``angle`` must be the angle in degrees between g = (3, 0.5, -0.2) and clamp(g, -1, 1)."""
+    require_answer(angle, "angle")
+    angle = float(angle)
+    ref = value_clip_angle()
+    if not math.isclose(angle, ref, rel_tol=1e-6, abs_tol=1e-6):
+        if math.isclose(angle, math.radians(ref), rel_tol=1e-6):
+            raise ExerciseError(f"angle = {angle:.4f} looks like radians; the answer is asked "
+                                f"in degrees ({ref:.2f}°): use np.degrees")
+        if abs(angle) < 1e-6:
+            raise ExerciseError("angle = 0: that is what norm clipping gives; value clipping "
+                                "clamps each entry separately, so the direction turns")
+        raise ExerciseError(f"angle = {angle:.4f}°, expected {ref:.2f}° "
+                            "(arccos of the cosine between g and the clipped g)")
+    passed(f"value clipping turned g by {ref:.1f}°; norm clipping would turn it by 0°")

@@ -1,0 +1,108 @@
+"""Figures for the error-surface notebook: the linear neuron's cliff, Pascanu's wall.
+
+Every function takes computed data (see :mod:`course_lib.surface`) and returns a
+``matplotlib.figure.Figure``; nothing here computes a gradient or shows a figure.
+
+References: Pascanu, Mikolov & Bengio, ICML 2013, Fig. 6 (the wall) and Fig. 7 (clipping).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def plot_linear_neuron(w, loss, grad, marks=(0.99, 1.0, 1.01), T: int = 1000) -> Figure:
+    """Loss ``(w^{T-1} - target)²`` (left) and ``|dL/dw|`` (right) against w, log scales.
+
+    Args:
+        w: (M,) grid of recurrent weights.
+        loss, grad: (M,) loss and gradient at each w (non-finite values are left out).
+        marks: w values drawn as vertical lines.
+    """
+    w, loss, grad = (np.asarray(a, dtype=float) for a in (w, loss, grad))
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    ax_l, ax_g = fig.subplots(1, 2, sharex=True)
+    ok = np.isfinite(loss) & (loss > 0)
+    ax_l.plot(w[ok], loss[ok], color="C0")
+    ok = np.isfinite(grad) & (grad != 0)
+    ax_g.plot(w[ok], np.abs(grad[ok]), color="C3")
+    for ax in (ax_l, ax_g):
+        ax.set_yscale("log")
+        for m in marks:
+            ax.axvline(m, color="gray", lw=0.8, ls=":")
+        ax.set_xlabel("recurrent weight w")
+    ax_l.set(ylabel="loss L(w)", title=f"loss: a cliff at w = 1 (T = {T})")
+    ax_g.set(ylabel="|dL/dw|", title="gradient: flat on the left, huge on the right")
+    return fig
+
+
+def _draw_surface(ax, W, B, E, levels: int = 24):
+    cs = ax.contourf(W, B, E, levels=levels, cmap="viridis")
+    ax.contour(W, B, E, levels=[0.01, 0.05, 0.2, 0.45], colors="white", linewidths=0.5)
+    ax.set(xlabel="w", ylabel="b", xlim=(W.min(), W.max()), ylim=(B.min(), B.max()))
+    return cs
+
+
+def _draw_trajectory(ax, W, B, tr, color, ls, label, slot):
+    p = tr.params
+    finite = np.isfinite(p).all(axis=1)
+    ax.plot(p[finite, 0], p[finite, 1], ls, color=color, lw=1.5, marker=".", ms=3, label=label)
+    ax.plot(*p[0], "o", color=color, mec="white", ms=7)
+    inside = ((p[:, 0] >= W.min()) & (p[:, 0] <= W.max()) & (p[:, 1] >= B.min())
+              & (p[:, 1] <= B.max()) & finite)
+    if not inside.all():  # the run left the window: say where it went
+        i = int(np.argmin(inside))
+        last = p[i - 1]
+        end = p[-1]
+        where = "NaN/inf" if not np.isfinite(end).all() else f"({end[0]:.3g}, {end[1]:.3g})"
+        ax.annotate(f"{label}: thrown to {where}", xy=last, xytext=(0.42, 0.93 - 0.08 * slot),
+                    textcoords="axes fraction",
+                    color=color, fontsize=8, arrowprops={"arrowstyle": "->", "color": color},
+                    bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
+
+
+def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
+                              linestyles: dict | None = None, colors: dict | None = None,
+                              title: str = "") -> Figure:
+    """Pascanu's error surface with gradient-descent trajectories (left), loss per step (right).
+
+    Args:
+        W, B, E: (n_b, n_w) grid from :func:`course_lib.surface.surface_grid`.
+        trajectories: ``{label: Trajectory}``; each is drawn from its start (big dot).
+            A run that leaves the window is annotated with where it ended.
+        linestyles: ``{label: "-" | "--" | ":"}``; default solid.
+        colors: ``{label: matplotlib colour}``; default the colour cycle (green skipped).
+        title: figure title.
+    """
+    trajectories = trajectories or {}
+    linestyles, colors = linestyles or {}, colors or {}
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    cs = _draw_surface(ax_s, W, B, E)
+    fig.colorbar(cs, ax=ax_s, label="E(w, b)")
+    for i, (label, tr) in enumerate(trajectories.items()):
+        color = colors.get(label, f"C{i % 10}" if i % 10 != 2 else "C8")  # green hides on viridis
+        ls = linestyles.get(label, "-")
+        _draw_trajectory(ax_s, W, B, tr, color, ls, label, i)
+        loss = np.where(np.isfinite(tr.loss), tr.loss, np.nan)
+        ax_l.plot(np.arange(len(loss)), np.maximum(loss, 1e-12), ls, color=color, label=label)
+        finite = np.flatnonzero(np.isfinite(loss))
+        if tr.diverged and finite.size:  # mark the last finite loss of a run that overflowed
+            ax_l.plot(finite[-1], max(loss[finite[-1]], 1e-12), "x", color=color, ms=9, mew=2)
+    ax_l.set(xlabel="gradient-descent step", ylabel="E", yscale="log", title="loss per step")
+    if trajectories:
+        ax_s.legend(fontsize=7, loc="lower right")
+        ax_l.legend(fontsize=7)
+    ax_s.set_title(title or "error surface E(w, b) and gradient-descent paths")
+    return fig
+
+
+def plot_surface_3d(W, B, E, title: str = "the wall, in 3-D") -> Figure:
+    """E(w, b) as a 3-D surface (the wall is the steep step between the two plateaus)."""
+    fig = Figure(figsize=(6.5, 4.8), layout="constrained")
+    ax = fig.add_subplot(projection="3d")
+    ax.plot_surface(W, B, E, cmap="viridis", linewidth=0, antialiased=True, rstride=1, cstride=1)
+    ax.set(xlabel="w", ylabel="b", zlabel="E", title=title)
+    ax.view_init(elev=35, azim=-120)
+    return fig

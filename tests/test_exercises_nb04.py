@@ -1,0 +1,47 @@
+"""Checkers of notebook 04 pass on the reference and fail helpfully otherwise."""
+
+import numpy as np
+import pytest
+
+from course_lib.clipping import clip_grad_norm
+from course_lib.exercises import ExerciseError
+from course_lib.exercises.nb04 import check_my_clip_norm, check_value_clip_angle, value_clip_angle
+
+
+def test_my_clip_norm():
+    check_my_clip_norm(clip_grad_norm)
+    with pytest.raises(ExerciseError, match="not set"):
+        check_my_clip_norm(None)
+
+    def always_rescale(grads, max_norm):
+        n = float(np.sqrt(sum((g ** 2).sum() for g in grads.values())))
+        return {k: g * max_norm / n for k, g in grads.items()}, n
+
+    with pytest.raises(ExerciseError, match="below max_norm"):
+        check_my_clip_norm(always_rescale)
+
+    def per_array(grads, max_norm):
+        out = {k: g * min(1, max_norm / np.linalg.norm(g)) for k, g in grads.items()}
+        return out, max(float(np.linalg.norm(g)) for g in grads.values())
+
+    with pytest.raises(ExerciseError, match="global"):
+        check_my_clip_norm(per_array)
+
+    def in_place(grads, max_norm):
+        out, n = clip_grad_norm(grads, max_norm)
+        for k in grads:
+            grads[k] *= 0.5
+        return out, n
+
+    with pytest.raises(ExerciseError, match="in place"):
+        check_my_clip_norm(in_place)
+
+
+def test_value_clip_angle():
+    check_value_clip_angle(value_clip_angle())
+    with pytest.raises(ExerciseError, match="not set"):
+        check_value_clip_angle(None)
+    with pytest.raises(ExerciseError, match="radians"):
+        check_value_clip_angle(np.radians(value_clip_angle()))
+    with pytest.raises(ExerciseError, match="norm clipping"):
+        check_value_clip_angle(0.0)
