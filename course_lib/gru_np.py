@@ -91,6 +91,10 @@ def check_params(params: dict) -> tuple[int, int]:
         actual = np.shape(params[key])
         if actual != shape:
             raise ValueError(f"params[{key!r}] must have shape {shape} (H={H}), got {actual}")
+    for key in PARAM_NAMES:
+        if np.asarray(params[key]).dtype.kind not in "fc":
+            raise ValueError(f"params[{key!r}] must be a floating-point array, got dtype "
+                             f"{np.asarray(params[key]).dtype}")
     return D, H
 
 
@@ -247,16 +251,16 @@ def gru_backward(dh, cache: GRUCache) -> dict:
     ga = np.empty_like(gates)
     gh = np.empty_like(gates)
     carry = np.zeros((N, H), dtype=h.dtype)
-    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H)
+    h_prev = np.concatenate([h0[:, None, :], h], axis=1)[:, :T]  # (N, T, H)
     r, z, n = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:]
     for t in reversed(range(T)):
         ga[:, t], gh[:, t], carry = _grads_core(dh[:, t] + carry, h_prev[:, t], r[:, t],
                                                 z[:, t], n[:, t], hn[:, t], p["W_hh"], variant)
     h_in = h_prev if variant == "torch" else r * h_prev
-    dW_hh = np.einsum("ntg,ntk->gk", gh, h_prev)
-    dW_hh[2 * H:] = np.einsum("ntg,ntk->gk", gh[..., 2 * H:], h_in)
+    dW_hh = np.einsum("ntg,ntk->gk", gh, h_prev, optimize=True)
+    dW_hh[2 * H:] = np.einsum("ntg,ntk->gk", gh[..., 2 * H:], h_in, optimize=True)
     return {
-        "W_ih": np.einsum("ntg,ntd->gd", ga, x),
+        "W_ih": np.einsum("ntg,ntd->gd", ga, x, optimize=True),
         "W_hh": dW_hh,
         "b_ih": ga.sum(axis=(0, 1)),
         "b_hh": gh.sum(axis=(0, 1)),

@@ -121,6 +121,10 @@ def check_params(params: dict) -> tuple[int, int]:
         actual = np.shape(params[key])
         if actual != shape:
             raise ValueError(f"params[{key!r}] must have shape {shape} (H={H}), got {actual}")
+    for key in PARAM_NAMES:
+        if np.asarray(params[key]).dtype.kind not in "fc":
+            raise ValueError(f"params[{key!r}] must be a floating-point array, got dtype "
+                             f"{np.asarray(params[key]).dtype}")
     return D, H
 
 
@@ -280,15 +284,15 @@ def lstm_backward(dh, cache: LSTMCache, dc_last=None) -> dict:
                 else _check_array("dc_last", dc_last, (N, H), "(N, H)"))
     dh_carry = np.zeros((N, H), dtype=h.dtype)
     da = np.empty_like(gates)  # (N, T, 4H)
-    c_prev_all = np.concatenate([c0[:, None, :], c[:, :-1]], axis=1)
+    c_prev_all = np.concatenate([c0[:, None, :], c], axis=1)[:, :T]
     for t in reversed(range(T)):
         da[:, t], dc_carry = _gate_grads(dh[:, t] + dh_carry, dc_carry, gates[:, t],
                                          c_prev_all[:, t], c[:, t])
         dh_carry = da[:, t] @ p["W_hh"]
-    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H)
+    h_prev = np.concatenate([h0[:, None, :], h], axis=1)[:, :T]  # (N, T, H)
     return {
-        "W_ih": np.einsum("ntg,ntd->gd", da, x),
-        "W_hh": np.einsum("ntg,ntk->gk", da, h_prev),
+        "W_ih": np.einsum("ntg,ntd->gd", da, x, optimize=True),
+        "W_hh": np.einsum("ntg,ntk->gk", da, h_prev, optimize=True),
         "b_ih": da.sum(axis=(0, 1)),
         "b_hh": da.sum(axis=(0, 1)),
         "x": da @ p["W_ih"],
