@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_lib.lstm_np import sigmoid
-from course_lib.rnn_np import _check_array, _torch_names, check_torch_module
+from course_lib.rnn_np import _check_array, weights_from_torch, weights_to_torch
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
 GATES = ("r", "z", "n")  # torch's packing order
@@ -276,11 +276,7 @@ def params_from_torch(module) -> dict:
         ``{"W_ih": weight_ih_l0 (3H, D), "W_hh": weight_hh_l0 (3H, H), "b_ih", "b_hh" (3H,)}``
         as new float64 arrays, gates in torch's r, z, n order.
     """
-    check_torch_module(module, "GRU")
-    return {
-        k: getattr(module, name).detach().cpu().double().numpy().copy()
-        for k, name in _torch_names().items()
-    }
+    return weights_from_torch(module, "GRU")
 
 
 def params_to_torch(params: dict, module) -> None:
@@ -288,17 +284,5 @@ def params_to_torch(params: dict, module) -> None:
 
     The module keeps its dtype; shapes must match exactly (``ValueError`` otherwise).
     """
-    import torch
-
-    check_torch_module(module, "GRU")
     check_params(params)
-    with torch.no_grad():
-        for k, name in _torch_names().items():
-            target = getattr(module, name)
-            value = torch.as_tensor(np.asarray(params[k]))
-            if tuple(value.shape) != tuple(target.shape):
-                raise ValueError(
-                    f"params[{k!r}] has shape {tuple(value.shape)}, "
-                    f"module.{name} has {tuple(target.shape)}"
-                )
-            target.copy_(value.to(target.dtype))
+    weights_to_torch(params, module, "GRU")

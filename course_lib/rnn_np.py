@@ -279,29 +279,24 @@ def check_torch_module(module, cls_name: str) -> None:
         raise ValueError("LSTMs with proj_size > 0 are not supported")
 
 
-def params_from_torch(module) -> dict:
-    """Copy the weights of a one-layer, unidirectional ``torch.nn.RNN`` into a float64 dict.
+def weights_from_torch(module, cls_name: str) -> dict:
+    """The ``*_l0`` weights of a one-layer, unidirectional torch RNN/LSTM/GRU as float64 copies.
 
-    Returns:
-        ``{"W_ih": weight_ih_l0, "W_hh": weight_hh_l0, "b_ih": bias_ih_l0, "b_hh": bias_hh_l0}``
-        as new float64 numpy arrays (changing them does not change the module).
+    Shared by :mod:`rnn_np`, :mod:`lstm_np` and :mod:`gru_np`: all three keep PyTorch's names
+    and packed gate layout, so copying is the same for each.
     """
-    check_torch_module(module, "RNN")
+    check_torch_module(module, cls_name)
     return {
         k: getattr(module, name).detach().cpu().double().numpy().copy()
         for k, name in _torch_names().items()
     }
 
 
-def params_to_torch(params: dict, module) -> None:
-    """Copy a params dict into a one-layer, unidirectional ``torch.nn.RNN``, in place.
-
-    The module keeps its own dtype; shapes must match exactly (``ValueError`` otherwise).
-    """
+def weights_to_torch(params: dict, module, cls_name: str) -> None:
+    """Copy ``params`` into the ``*_l0`` weights of ``module`` in place, keeping its dtype."""
     import torch
 
-    check_torch_module(module, "RNN")
-    check_params(params)
+    check_torch_module(module, cls_name)
     with torch.no_grad():
         for k, name in _torch_names().items():
             target = getattr(module, name)
@@ -312,3 +307,22 @@ def params_to_torch(params: dict, module) -> None:
                     f"module.{name} has {tuple(target.shape)}"
                 )
             target.copy_(value.to(target.dtype))
+
+
+def params_from_torch(module) -> dict:
+    """Copy the weights of a one-layer, unidirectional ``torch.nn.RNN`` into a float64 dict.
+
+    Returns:
+        ``{"W_ih": weight_ih_l0, "W_hh": weight_hh_l0, "b_ih": bias_ih_l0, "b_hh": bias_hh_l0}``
+        as new float64 numpy arrays (changing them does not change the module).
+    """
+    return weights_from_torch(module, "RNN")
+
+
+def params_to_torch(params: dict, module) -> None:
+    """Copy a params dict into a one-layer, unidirectional ``torch.nn.RNN``, in place.
+
+    The module keeps its own dtype; shapes must match exactly (``ValueError`` otherwise).
+    """
+    check_params(params)
+    weights_to_torch(params, module, "RNN")

@@ -5,16 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import rnn_np
-from course_lib.exercises import ExerciseError, passed, require, require_answer
-
-
-def _call(fn, *args):
-    require_answer(fn, "your function")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
-                            "with your code") from None
+from course_lib.exercises import ExerciseError, call_learner, passed, require
 
 
 def check_rnn_step(rnn_step) -> None:
@@ -25,7 +16,7 @@ def check_rnn_step(rnn_step) -> None:
     x_t, h_prev = rng.normal(size=(N, D)), rng.normal(size=(N, H))
     expected, _ = rnn_np.rnn_step_forward(x_t, h_prev, params)
     try:
-        got = np.asarray(_call(rnn_step, x_t, h_prev, params), dtype=float)
+        got = np.asarray(call_learner(rnn_step, x_t, h_prev, params), dtype=float)
     except ValueError as exc:  # numpy's "matmul: Input operand … mismatch"
         raise ExerciseError(f"your step raised ValueError ({exc}). With x_t of shape (N, D) "
                             "and W_ih of shape (H, D), the product is x_t @ W_ih.T") from None
@@ -55,7 +46,7 @@ def check_param_count(count_params) -> None:
     import torch
 
     for D, H, K in [(3, 4, 5), (10, 32, 7), (1, 1, 1)]:
-        got = _call(count_params, D, H, K)
+        got = call_learner(count_params, D, H, K)
         require(isinstance(got, (int, np.integer)), f"count_params should return an int, got "
                                                     f"{type(got).__name__}")
         rnn, out = torch.nn.RNN(D, H), torch.nn.Linear(H, K)

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, passed, require, require_answer
-
-
-def _call(fn, *args):
-    require_answer(fn, "your function")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
-                            "with your code") from None
+from course_lib.exercises import ExerciseError, call_learner, passed, require, require_answer
 
 
 def check_step_jacobian(step_jacobian) -> None:
@@ -29,7 +20,7 @@ def check_step_jacobian(step_jacobian) -> None:
         z = rng.standard_normal(H)
         h_t = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0.0)
         fprime = 1 - h_t**2 if nonlinearity == "tanh" else (h_t > 0).astype(float)
-        got = np.asarray(_call(step_jacobian, h_t.copy(), W.copy(), nonlinearity), dtype=float)
+        got = np.asarray(call_learner(step_jacobian, h_t.copy(), W.copy(), nonlinearity), dtype=float)
         require(got.shape == (H, H), f"the Jacobian has shape {got.shape} but should be "
                                      f"(H, H) = {(H, H)}")
         expected = fprime[:, None] * W
@@ -86,7 +77,7 @@ def check_irnn_init(irnn_init) -> None:
     H, D = 64, 8
     rnn = torch.nn.RNN(D, H, nonlinearity="relu", batch_first=True)
     with torch.no_grad():
-        _call(irnn_init, rnn)
+        call_learner(irnn_init, rnn)
     require(rnn.nonlinearity == "relu", "keep the ReLU: the identity init is for a ReLU RNN")
     W_hh = rnn.weight_hh_l0.detach().double().numpy()
     dev = float(np.max(np.abs(W_hh - np.eye(H))))

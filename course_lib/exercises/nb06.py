@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, passed, require, require_answer
+from course_lib.exercises import ExerciseError, call_learner, passed, require
 from course_lib.lstm_np import gate_slice, init_params, lstm_step_forward, reorder_gates
-
-
-def _call(fn, *args):
-    require_answer(fn, "your function")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
-                            "with your code") from None
 
 
 def _sig(z):
@@ -29,7 +20,7 @@ def check_lstm_step(lstm_step) -> None:
     N, D, H = 3, 4, 5
     p = init_params(D, H, rng, scale=0.8)
     x, h, c = rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
-    out = _call(lstm_step, x.copy(), h.copy(), c.copy(), *(p[k].copy() for k in
+    out = call_learner(lstm_step, x.copy(), h.copy(), c.copy(), *(p[k].copy() for k in
                                                              ("W_ih", "W_hh", "b_ih", "b_hh")))
     require(isinstance(out, tuple) and len(out) == 2,
             "lstm_step should return a tuple (h_t, c_t)")
@@ -73,7 +64,7 @@ def check_set_forget_bias(set_forget_bias) -> None:
     H = 6
     lstm = torch.nn.LSTM(3, H)
     before = {k: v.detach().clone() for k, v in lstm.named_parameters()}
-    _call(set_forget_bias, lstm, 1.0)
+    call_learner(set_forget_bias, lstm, 1.0)
     after = {k: v.detach() for k, v in lstm.named_parameters()}
     f = gate_slice("f", H)
     eff = (after["bias_ih_l0"] + after["bias_hh_l0"])[f].numpy()
@@ -104,7 +95,7 @@ def check_cell_gradient(grad_to_c0) -> None:
     activations ``f`` (T, H) (gates held fixed): the product ∏_t f_t, unit by unit."""
     rng = np.random.default_rng(7)
     f = rng.uniform(0.5, 1.0, size=(6, 4))
-    got = np.asarray(_call(grad_to_c0, f.copy()), dtype=float)
+    got = np.asarray(call_learner(grad_to_c0, f.copy()), dtype=float)
     require(got.shape == (4,), f"your answer has shape {got.shape} but should be (H,) = (4,): "
                                "one number per hidden unit")
     expected = f.prod(axis=0)

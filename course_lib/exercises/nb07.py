@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, passed, require, require_answer
+from course_lib.exercises import ExerciseError, call_learner, passed, require
 from course_lib.gru_np import gru_step_forward, init_params
-
-
-def _call(fn, *args):
-    require_answer(fn, "your function")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
-                            "with your code") from None
 
 
 def check_gru_param_count(count_params) -> None:
@@ -23,7 +14,7 @@ def check_gru_param_count(count_params) -> None:
     import torch
 
     for D, H in ((3, 4), (10, 7), (1, 1)):
-        got = _call(count_params, D, H)
+        got = call_learner(count_params, D, H)
         require(isinstance(got, (int, np.integer)) or (isinstance(got, float) and
                                                        got.is_integer()),
                 f"count_params({D}, {H}) should be a whole number, got {got!r}")
@@ -54,7 +45,7 @@ def check_gru_step(gru_step) -> None:
     N, D, H = 3, 4, 5
     p = init_params(D, H, rng, scale=0.8)
     x, h = rng.normal(size=(N, D)), rng.normal(size=(N, H))
-    got = _call(gru_step, x.copy(), h.copy(), *(p[k].copy() for k in
+    got = call_learner(gru_step, x.copy(), h.copy(), *(p[k].copy() for k in
                                                  ("W_ih", "W_hh", "b_ih", "b_hh")))
     got = np.asarray(got, dtype=float)
     require(got.shape == (N, H), f"h_t has shape {got.shape} but should be (N, H) = {(N, H)}")

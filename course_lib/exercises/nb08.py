@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, passed, require, require_answer
-
-
-def _call(fn, *args):
-    require_answer(fn, "your function")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
-                            "with your code") from None
+from course_lib.exercises import ExerciseError, call_learner, passed, require
 
 
 def check_reverse(my_reverse_padded) -> None:
@@ -26,7 +17,7 @@ def check_reverse(my_reverse_padded) -> None:
     for x in (torch.arange(1, 6).repeat(4, 1),
               torch.randn(4, 5, 3, generator=torch.Generator().manual_seed(0))):
         x = x * (torch.arange(5) < lengths.unsqueeze(1)).reshape(4, 5, *([1] * (x.dim() - 2)))
-        got = _call(my_reverse_padded, x.clone(), lengths.clone())
+        got = call_learner(my_reverse_padded, x.clone(), lengths.clone())
         require(isinstance(got, torch.Tensor), f"return a torch tensor, got "
                                                f"{type(got).__name__}")
         require(tuple(got.shape) == tuple(x.shape),
@@ -52,7 +43,7 @@ def check_count_params(count_params) -> None:
     import torch
 
     for D, H, L in [(3, 4, 1), (5, 7, 2), (2, 3, 3)]:
-        got = _call(count_params, D, H, L)
+        got = call_learner(count_params, D, H, L)
         require(isinstance(got, (int, np.integer)),
                 f"count_params should return an int, got {type(got).__name__}")
         rnn = torch.nn.LSTM(D, H, num_layers=L, bidirectional=True)
@@ -92,7 +83,7 @@ def check_residual_forward(residual_forward) -> None:
     layers = [torch.nn.RNN(4, 4, batch_first=True).double() for _ in range(3)]
     x = torch.randn(2, 5, 4, dtype=torch.float64)
     with torch.no_grad():
-        got = _call(residual_forward, layers, x)
+        got = call_learner(residual_forward, layers, x)
         if isinstance(got, tuple):
             raise ExerciseError("return only the top layer's output tensor (N, T, H), not the "
                                 "(output, h_n) tuple of torch's RNN")

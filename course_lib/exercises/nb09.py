@@ -5,16 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from course_lib.exercises import ExerciseError, passed, require, require_answer
-
-
-def _call(fn, *args):
-    require_answer(fn, "your function")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise ExerciseError("your function still raises NotImplementedError: replace the stub "
-                            "with your code") from None
+from course_lib.exercises import ExerciseError, call_learner, passed, require, require_answer
 
 
 def check_word_dropout(word_dropout) -> None:
@@ -25,7 +16,7 @@ def check_word_dropout(word_dropout) -> None:
     tokens = torch.randint(2, 50, (200, 30), generator=g)
     tokens[:, 20:] = 0  # padding
     original = tokens.clone()
-    out = _call(word_dropout, tokens, 0.25, 1, 0, torch.Generator().manual_seed(1))
+    out = call_learner(word_dropout, tokens, 0.25, 1, 0, torch.Generator().manual_seed(1))
     require(isinstance(out, torch.Tensor), f"return a tensor, got {type(out).__name__}")
     require(torch.equal(tokens, original), "you modified `tokens` in place; return a copy "
                                            "(masked_fill, not masked_fill_)")
@@ -40,7 +31,7 @@ def check_word_dropout(word_dropout) -> None:
     rate = float(changed[~pad].float().mean())
     require(abs(rate - 0.25) < 0.03, f"with p = 0.25 you replaced {rate:.1%} of the real "
             "tokens; expected about 25% (drop where rand < p)")
-    same = _call(word_dropout, tokens, 0.0, 1, 0, torch.Generator().manual_seed(1))
+    same = call_learner(word_dropout, tokens, 0.0, 1, 0, torch.Generator().manual_seed(1))
     require(torch.equal(same, tokens), "with p = 0 nothing may change")
     passed(f"word_dropout replaces {rate:.1%} of real tokens by <unk> at p = 0.25 and never "
            "touches padding")
@@ -60,7 +51,7 @@ def check_write_split(write_split) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "new" / "train"
         try:
-            _call(write_split, examples, folder)
+            call_learner(write_split, examples, folder)
         except OSError as err:
             raise ExerciseError(f"writing failed ({err}); create the folder first with "
                                 "folder.mkdir(parents=True, exist_ok=True)") from None
@@ -91,7 +82,7 @@ def check_span_f1(my_span_f1) -> None:
     cases = [(gold, pred), (gold, gold), ([["O", "O"]], [["O", "O"]])]
     for g, p in cases:
         try:
-            got = _call(my_span_f1, g, p)
+            got = call_learner(my_span_f1, g, p)
         except ZeroDivisionError:
             raise ExerciseError("ZeroDivisionError on an input without predicted or gold "
                                 "spans: return 0 when a denominator is 0") from None
