@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_lib import rnn_np
 from course_lib.lstm_np import sigmoid
 from course_lib.rnn_np import _check_array, weights_from_torch, weights_to_torch
 
@@ -74,28 +75,12 @@ def gate_slice(gate: str, H: int) -> slice:
 
 
 def check_params(params: dict) -> tuple[int, int]:
-    """Validate a GRU parameter dict and return ``(D, H)``.
+    """Validate a GRU parameter dict (3 gates packed) and return ``(D, H)``.
 
     Raises:
-        ValueError: naming the key, the expected shape and the actual shape.
+        ValueError: naming the key, the expected shape and the actual shape (or dtype).
     """
-    missing = [k for k in PARAM_NAMES if k not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; expected keys {list(PARAM_NAMES)}")
-    W_ih = np.asarray(params["W_ih"])
-    if W_ih.ndim != 2 or W_ih.shape[0] % 3:
-        raise ValueError(f"params['W_ih'] must have shape (3H, D), got {W_ih.shape}")
-    H, D = W_ih.shape[0] // 3, W_ih.shape[1]
-    expected = {"W_hh": (3 * H, H), "b_ih": (3 * H,), "b_hh": (3 * H,)}
-    for key, shape in expected.items():
-        actual = np.shape(params[key])
-        if actual != shape:
-            raise ValueError(f"params[{key!r}] must have shape {shape} (H={H}), got {actual}")
-    for key in PARAM_NAMES:
-        if np.asarray(params[key]).dtype.kind not in "fc":
-            raise ValueError(f"params[{key!r}] must be a floating-point array, got dtype "
-                             f"{np.asarray(params[key]).dtype}")
-    return D, H
+    return rnn_np.check_params(params, gates=3)
 
 
 def _check_variant(variant: str) -> None:

@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course_lib import rnn_np
 from course_lib.rnn_np import _check_array, weights_from_torch, weights_to_torch
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
@@ -104,28 +105,12 @@ def reorder_gates(params: dict, src: str = "ifog", dst: str = "ifgo") -> dict:
 
 
 def check_params(params: dict) -> tuple[int, int]:
-    """Validate an LSTM parameter dict and return ``(D, H)``.
+    """Validate an LSTM parameter dict (4 gates packed) and return ``(D, H)``.
 
     Raises:
-        ValueError: naming the key, the expected shape and the actual shape.
+        ValueError: naming the key, the expected shape and the actual shape (or dtype).
     """
-    missing = [k for k in PARAM_NAMES if k not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; expected keys {list(PARAM_NAMES)}")
-    W_ih = np.asarray(params["W_ih"])
-    if W_ih.ndim != 2 or W_ih.shape[0] % 4:
-        raise ValueError(f"params['W_ih'] must have shape (4H, D), got {W_ih.shape}")
-    H, D = W_ih.shape[0] // 4, W_ih.shape[1]
-    expected = {"W_hh": (4 * H, H), "b_ih": (4 * H,), "b_hh": (4 * H,)}
-    for key, shape in expected.items():
-        actual = np.shape(params[key])
-        if actual != shape:
-            raise ValueError(f"params[{key!r}] must have shape {shape} (H={H}), got {actual}")
-    for key in PARAM_NAMES:
-        if np.asarray(params[key]).dtype.kind not in "fc":
-            raise ValueError(f"params[{key!r}] must be a floating-point array, got dtype "
-                             f"{np.asarray(params[key]).dtype}")
-    return D, H
+    return rnn_np.check_params(params, gates=4)
 
 
 def init_params(D: int, H: int, rng: np.random.Generator, scale: float | None = None,

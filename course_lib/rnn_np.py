@@ -64,20 +64,24 @@ def _check_nonlinearity(nonlinearity: str) -> None:
         raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
 
 
-def check_params(params: dict) -> tuple[int, int]:
-    """Validate an RNN parameter dict and return ``(D, H)``.
+def check_params(params: dict, gates: int = 1) -> tuple[int, int]:
+    """Validate a parameter dict with ``gates`` blocks packed along the first axis; return (D, H).
+
+    ``gates`` is 1 for the Elman RNN, 4 for the LSTM (i, f, g, o), 3 for the GRU (r, z, n):
+    ``W_ih`` (G·H, D), ``W_hh`` (G·H, H), ``b_ih`` and ``b_hh`` (G·H,), all floating point.
 
     Raises:
-        ValueError: naming the key, the expected shape and the actual shape.
+        ValueError: naming the key, the expected shape and the actual shape (or dtype).
     """
     missing = [k for k in PARAM_NAMES if k not in params]
     if missing:
         raise ValueError(f"params is missing {missing}; expected keys {list(PARAM_NAMES)}")
     W_ih = np.asarray(params["W_ih"])
-    if W_ih.ndim != 2:
-        raise ValueError(f"params['W_ih'] must have shape (H, D), got {W_ih.shape}")
-    H, D = W_ih.shape
-    expected = {"W_hh": (H, H), "b_ih": (H,), "b_hh": (H,)}
+    g = "" if gates == 1 else str(gates)
+    if W_ih.ndim != 2 or W_ih.shape[0] % gates:
+        raise ValueError(f"params['W_ih'] must have shape ({g}H, D), got {W_ih.shape}")
+    H, D = W_ih.shape[0] // gates, W_ih.shape[1]
+    expected = {"W_hh": (gates * H, H), "b_ih": (gates * H,), "b_hh": (gates * H,)}
     for key, shape in expected.items():
         actual = np.shape(params[key])
         if actual != shape:
