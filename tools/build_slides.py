@@ -18,7 +18,6 @@ Press ``s`` on a slide for the speaker view.
 
 from __future__ import annotations
 
-import argparse
 import html
 import sys
 from pathlib import Path
@@ -27,13 +26,11 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from offline_assets import (  # noqa: E402 (tools/ is not a package)
-    NOTEBOOKS,
-    ROOT,
     copy_course_files,
-    course_notebooks,
     external_references,
     link_to_html,
     make_exporter,
+    parse_notebook_args,
     render_glossary,
     vendor_assets,
 )
@@ -73,20 +70,7 @@ def write_index(pages: list[Path], out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to convert (default: every NN_*.ipynb in --src)")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides",
-                        help="output folder (default: build/slides)")
-    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
-                        help="folder with the notebooks, glossary and images (default: notebooks)")
-    args = parser.parse_args(argv)
-    notebooks = args.notebooks or course_notebooks(args.src)
-    if not notebooks:
-        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
-    missing = [str(p) for p in notebooks if not p.exists()]
-    if missing:
-        parser.error(f"no such notebook: {', '.join(missing)}")
+    args, notebooks = parse_notebook_args(__doc__.split("\n\n")[0], argv, "slides")
     args.out.mkdir(parents=True, exist_ok=True)
     vendor_assets(args.out)
     copy_course_files(args.src, args.out)

@@ -182,6 +182,30 @@ def copy_course_files(src: Path, out: Path) -> list[Path]:
     return copied
 
 
+def parse_notebook_args(description: str, argv: list[str] | None, out_name: str):
+    """The command line shared by the build tools: ``[NOTEBOOK ...] [--out DIR] [--src DIR]``.
+
+    Returns ``(args, notebooks)``; exits with a usage error when no notebook is found.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to convert (default: every NN_*.ipynb in --src)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / out_name,
+                        help=f"output folder (default: build/{out_name})")
+    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
+                        help="folder with the notebooks, glossary and images (default: notebooks)")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or course_notebooks(args.src)
+    if not notebooks:
+        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
+    missing = [str(p) for p in notebooks if not p.exists()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
+    return args, notebooks
+
+
 def course_notebooks(src: Path = NOTEBOOKS) -> list[Path]:
     """The course's numbered notebooks ``NN_*.ipynb`` in ``src``, in order."""
     return sorted(src.glob("[0-9][0-9]_*.ipynb"))

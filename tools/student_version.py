@@ -22,7 +22,6 @@ names the notebook and the cell (numbered from 1, as in JupyterLab's cell order)
 
 from __future__ import annotations
 
-import argparse
 import copy
 import re
 import sys
@@ -31,7 +30,11 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_assets import NOTEBOOKS, ROOT, copy_course_files, course_notebooks  # noqa: E402
+from offline_assets import (  # noqa: E402 (tools/ is not a package)
+    copy_course_files,
+    course_notebooks,
+    parse_notebook_args,
+)
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
@@ -120,20 +123,7 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to convert (default: every NN_*.ipynb in --src)")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student",
-                        help="output folder (default: build/student)")
-    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
-                        help="folder with the notebooks, glossary and images (default: notebooks)")
-    args = parser.parse_args(argv)
-    notebooks = args.notebooks or course_notebooks(args.src)
-    if not notebooks:
-        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
-    missing = [str(p) for p in notebooks if not p.exists()]
-    if missing:
-        parser.error(f"no such notebook: {', '.join(missing)}")
+    args, notebooks = parse_notebook_args(__doc__.split("\n\n")[0], argv, "student")
     try:
         counts = write_student_version(args.src, args.out, notebooks)
     except SolutionMarkerError as err:
