@@ -36,7 +36,12 @@ from typing import NamedTuple
 import numpy as np
 
 from course_lib import rnn_np
-from course_lib.rnn_np import _check_array, weights_from_torch, weights_to_torch
+from course_lib.rnn_np import (
+    _check_array,
+    check_sequence_inputs,
+    weights_from_torch,
+    weights_to_torch,
+)
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
 GATES = ("i", "f", "g", "o")  # torch's packing order
@@ -224,12 +229,8 @@ def lstm_forward(x, h0, c0, params: dict):
         (N, T, 4H). ``h[:, -1]`` and ``cache.c[:, -1]`` are torch's ``h_n[0]`` and ``c_n[0]``.
     """
     D, H = check_params(params)
-    x = np.asarray(x)
-    if x.ndim != 3 or x.shape[2] != D:
-        raise ValueError(f"x must have shape (N, T, D) with D={D}, got {x.shape}")
-    x = _check_array("x", x, x.shape, "(N, T, D)")
+    x, h0 = check_sequence_inputs(x, h0, D, H)
     N, T, _ = x.shape
-    h0 = _check_array("h0", h0, (N, H), "(N, H)")
     c0 = _check_array("c0", c0, (N, H), "(N, H)")
     dtype = np.result_type(x, h0, c0, *(params[k] for k in PARAM_NAMES))
     h = np.empty((N, T, H), dtype=dtype)

@@ -102,6 +102,20 @@ def _check_array(name: str, a, shape: tuple, legend: str) -> np.ndarray:
     return a
 
 
+def check_sequence_inputs(x, h0, D: int, H: int) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a sequence batch ``x`` (N, T, D) and its initial state ``h0`` (N, H).
+
+    Shared by the RNN, LSTM and GRU forwards. Raises ``ValueError`` naming the expected and
+    actual shapes, or a non-floating dtype.
+    """
+    x = np.asarray(x)
+    if x.ndim != 3 or x.shape[2] != D:
+        raise ValueError(f"x must have shape (N, T, D) with D={D}, got {x.shape}")
+    x = _check_array("x", x, x.shape, "(N, T, D)")
+    h0 = _check_array("h0", h0, (x.shape[0], H), "(N, H)")
+    return x, h0
+
+
 def init_params(D: int, H: int, rng: np.random.Generator, scale: float | None = None) -> dict:
     """Draw parameters the way ``torch.nn.RNN`` does: uniform in [-1/√H, 1/√H].
 
@@ -179,12 +193,8 @@ def rnn_forward(x, h0, params: dict, nonlinearity: str = "tanh"):
     """
     _check_nonlinearity(nonlinearity)
     D, H = check_params(params)
-    x = np.asarray(x)
-    if x.ndim != 3 or x.shape[2] != D:
-        raise ValueError(f"x must have shape (N, T, D) with D={D}, got {x.shape}")
-    x = _check_array("x", x, x.shape, "(N, T, D)")
+    x, h0 = check_sequence_inputs(x, h0, D, H)
     N, T, _ = x.shape
-    h0 = _check_array("h0", h0, (N, H), "(N, H)")
     dtype = np.result_type(x, h0, *(params[k] for k in PARAM_NAMES))
     h = np.empty((N, T, H), dtype=dtype)
     # The input projection does not depend on the recurrence, so do it for all steps at once.

@@ -37,6 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmark import select_notebooks  # noqa: E402 (tools/ is not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
@@ -44,20 +47,6 @@ SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
 SKIP_COMPARE = ("metadata", "traceback", "prompt_number", "output_type", "name",
                 "execution_count", "application/vnd.jupyter.widget-view+json",
                 "image/png", "image/jpeg")
-
-
-def select_notebooks(names: list[str] | None) -> list[Path]:
-    """Numbered notebooks of ``notebooks/``, all or those whose name starts with a prefix."""
-    every = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    if not names:
-        return every
-    chosen = []
-    for name in names:
-        hits = [p for p in every if p.name.startswith(Path(name).name)]
-        if not hits:
-            raise ValueError(f"no notebook matches {name!r} in {NOTEBOOK_DIR}")
-        chosen.extend(hits)
-    return chosen
 
 
 def make_workspace(parent: Path, name: str) -> Path:
