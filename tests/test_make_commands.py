@@ -41,8 +41,8 @@ def test_make_hooks_configures_nbstripout_and_nbdime(tmp_path):
                               text=True).stdout.strip()
 
     clean = config("filter.nbstripout.clean")
-    assert clean.endswith("nbstripout --keep-output --keep-count --keep-metadata-keys "
-                          "metadata.widgets")
+    assert clean.endswith("nbstripout --keep-output --keep-count --keep-id --keep-metadata-keys "
+                          "'metadata.widgets metadata.course'")
     assert Path(clean.split()[0]).exists(), clean
     assert config("filter.nbstripout.smudge") == "cat"
     assert config("diff.jupyternotebook.command").endswith("git-nbdiffdriver diff")

@@ -8,6 +8,12 @@ stored text is stable, and the kernel is the current environment's ``python3``.
 
 This is the only command that writes into ``notebooks/``. It refuses to touch a notebook with
 uncommitted changes (someone's edits would be replaced by a fresh run) unless ``--force``.
+
+Each notebook records the machine setting its outputs were produced under in
+``metadata.course.executed_with`` (torch and numpy versions, torch's CPU kernel capability,
+the BLAS libraries and their instruction sets, the kernel environment variables that choose
+them). The compared outputs must not depend on it — ``make test-portable`` checks that — but
+figures (PNG, not compared) and the numbers in cells tagged ``nbval-ignore-output`` do.
 """
 
 from __future__ import annotations
@@ -39,9 +45,34 @@ def uncommitted(paths: list[Path], root: Path = ROOT) -> list[Path]:
     return [p for p in paths if str(p.resolve().relative_to(root.resolve())) in dirty]
 
 
+KERNEL_VARIABLES = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "OPENBLAS_CORETYPE",
+                    "MKL_CBWR")
+
+
+def machine_setting() -> dict:
+    """What decides round-off here: library versions, CPU kernels, BLAS builds."""
+    import platform
+
+    import numpy as np
+    import torch
+    from threadpoolctl import threadpool_info
+
+    blas = sorted({f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})"
+                   for i in threadpool_info() if i.get("user_api") == "blas"})
+    return {
+        "machine": platform.machine(),
+        "torch": torch.__version__,
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "numpy": np.__version__,
+        "blas": blas,
+        "environment": {k: os.environ[k] for k in KERNEL_VARIABLES if k in os.environ},
+    }
+
+
 def execute(path: Path, timeout: int = 600) -> float:
     """Execute one notebook in place; return the wall time in seconds."""
     nb = nbformat.read(path, as_version=4)
+    nb.metadata.setdefault("course", {})["executed_with"] = machine_setting()
     start = time.perf_counter()
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
