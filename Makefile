@@ -8,11 +8,14 @@ STAMP  := $(VENV)/.installed
 # pytest's options for nbval (strict, sanitizer, current env) and progress bars off live in
 # conftest.py, so plain `pytest notebooks` behaves exactly like these targets.
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
-# Other CPUs and BLAS kernels, imitated by choosing the kernels (COURSE_DESIGN §6): stored
-# outputs must compare equal under each. AVX-512 is added where the CPU has it.
+# Other CPUs and BLAS kernels, imitated by choosing the kernels (COURSE_DESIGN §6): torch's
+# ATen, MKL, OpenBLAS and numpy's own SIMD loops (exp, tanh …). Stored outputs must compare
+# equal under each. AVX-512 is added where the CPU has it.
+NPY_AVX2 := NPY_DISABLE_CPU_FEATURES=X86_V4,AVX512_ICL,AVX512_SPR
+NPY_SSE  := NPY_DISABLE_CPU_FEATURES=X86_V3,X86_V4,AVX512_ICL,AVX512_SPR
 PORTABLE_SETTINGS := \
-  "ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell" \
-  "ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OPENBLAS_CORETYPE=Nehalem" \
+  "ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell $(NPY_AVX2)" \
+  "ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OPENBLAS_CORETYPE=Nehalem $(NPY_SSE)" \
   $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),"ATEN_CPU_CAPABILITY=avx512 OPENBLAS_CORETYPE=SkylakeX")
 
 .PHONY: help venv lab test test-portable lint unit notebooks browser-deps execute student \

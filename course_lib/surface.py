@@ -36,6 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 from course_lib.clipping import clip_grad_norm
+from course_lib.np_common import sigmoid
 
 X0 = 0.5  # Pascanu's initial state
 TARGET = 0.7  # Pascanu's target for σ(x_T)
@@ -91,11 +92,6 @@ def linear_neuron_loss_grad(w, T: int = 1000, target: float = 0.5):
 
 
 # --- 2. Pascanu's two-parameter model -----------------------------------------------------
-
-def sigmoid(x):
-    """σ(x) = 1 / (1 + e^{-x}), written through tanh so that it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
-
 
 class PascanuCache(NamedTuple):
     """Forward states kept for BPTT."""
