@@ -38,4 +38,7 @@ class Experiment:
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
     found: list[Experiment] = []
+    from course_lib.experiments import vanishing  # notebook 05
+
+    found += [vanishing.RECENCY_EXPERIMENT, vanishing.REMEDIES_EXPERIMENT]
     return {e.name: e for e in found}
