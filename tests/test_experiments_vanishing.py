@@ -100,5 +100,30 @@ def test_remedies_tune_on_validation_then_run_every_seed(tiny):
     assert results["test_mse"]["lstm"][1] == rerun.score
     assert results["valid_mse"]["lstm"][0] == results["sweep"]["lstm"][repr(lr)]
     assert ex.reproduce_remedies(results) == []
-    results["test_mse"]["lstm"][0] *= 10
-    assert any("adding lstm seed 0" in p for p in ex.reproduce_remedies(results))
+    solved = 0.001 * ex.ADDING_BASELINE_MSE
+    results["test_mse"]["lstm"][0] = solved  # stored as solved: the re-run is not
+    assert any("adding lstm seed 0" in p and "(solved)" in p
+               for p in ex.reproduce_remedies(results))
+
+
+def test_reproduce_remedies_compares_verdicts(monkeypatch):
+    """Solved runs must stay solved (within a factor 3); unsolved ones unsolved and finite."""
+    scores = {}
+
+    class FakeRun:
+        def __init__(self, score):
+            self.score = score
+
+    monkeypatch.setattr(ex, "_adding_run", lambda kind, lr, seed: FakeRun(scores[kind]))
+    base = ex.ADDING_BASELINE_MSE
+    stored = {"chosen_lr": {"irnn": "0.001", "lstm": "0.03"},
+              "test_mse": {"irnn": [0.3 * base], "lstm": [0.003 * base]}}
+    for irnn, lstm, bad in [(0.9 * base, 0.004 * base, []),  # chaotic drift, same verdicts
+                            (0.005 * base, 0.004 * base, ["irnn"]),  # irnn now solves
+                            (2.0 * base, 0.004 * base, ["irnn"]),  # irnn diverges upward
+                            (0.9 * base, 0.02 * base, ["lstm"]),  # lstm no longer solves
+                            (0.9 * base, 0.0005 * base, ["lstm"])]:  # solved, 6x off
+        scores.update(irnn=irnn, lstm=lstm)
+        found = [k for k in ("irnn", "lstm")
+                 if any(p.startswith(f"adding {k}") for p in ex.reproduce_remedies(stored))]
+        assert found == bad, (irnn, lstm)

@@ -46,12 +46,19 @@ ADDING = {"T": 60, "steps": 1500, "kinds": ["tanh", "orthogonal", "relu", "irnn"
 ATTRACTOR_TEST_STREAM = TEST_STREAM + 7  # its own held-out set: attractor cases only
 
 # Tolerances of the cheap re-runs, and why. On the machine that wrote the file a re-run is
-# bit-identical (one torch thread, seeded data). Another CPU kernel (AVX2 vs AVX-512 …)
-# changes the last bits of each step; the runs then drift apart chaotically, so only what
-# the notebook claims is compared: accuracies within ACC_TOL (a solved run stays above
-# 0.9 and a failed one near 0.25 or 0), MSEs within a factor MSE_FACTOR.
+# bit-identical (one torch thread, seeded data). Other CPU kernels change the last bits of a
+# step, and a training run can then drift chaotically. Measured with the notebook's kernel
+# settings (torch default/SSE4.2 and AVX2 vs the AVX-512 run that wrote the file): the cue
+# runs of reproduce_recency came out bit-identical; the seed-0 adding runs did not — the LSTM
+# ended at test MSE 0.00066 / 0.00081 (stored 0.00059), the IRNN at 0.150 / 0.155 (stored
+# 0.056: on those kernels the run that "got part of the way" stays near the baseline).
+# So the re-runs compare what the notebook's claims use: cue accuracies within ACC_TOL (a
+# learned run stays above 0.9, a failed one near 0.25 or 0); for the adding problem whether
+# a run solves the task (test MSE < SOLVED × baseline) — a solved one within a factor
+# MSE_FACTOR of the stored MSE, an unsolved one still unsolved and not diverged.
 ACC_TOL = 0.15
 MSE_FACTOR = 3.0
+SOLVED = 0.01
 
 
 def _cue_run(d: int, seed: int, steps: int, attractor: dict | None = None):
@@ -166,17 +173,20 @@ def run_remedies() -> tuple[dict, dict]:
 
 
 def reproduce_remedies(stored: dict) -> list[str]:
-    """The IRNN and the LSTM on seed 0 at their chosen rates: test MSE within a factor
-    :data:`MSE_FACTOR` of the stored one."""
-    problems = []
+    """The IRNN and the LSTM on seed 0 at their chosen rates: the same verdict (solved or
+    not, see the tolerances above), and a solved MSE within a factor :data:`MSE_FACTOR`."""
+    problems, level = [], SOLVED * ADDING_BASELINE_MSE
     for kind in [k for k in ("irnn", "lstm") if k in stored["chosen_lr"]]:
         lr = float(stored["chosen_lr"][kind])
         got = _adding_run(kind, lr, ADDING["seeds"][0]).score
         want = stored["test_mse"][kind][0]
-        ratio = got / want if want > 0 else math.inf
-        if not (1 / MSE_FACTOR <= ratio <= MSE_FACTOR):
+        if want < level:
+            ok = got < level and 1 / MSE_FACTOR <= got / want <= MSE_FACTOR
+        else:
+            ok = level <= got <= 1.2 * ADDING_BASELINE_MSE and math.isfinite(got)
+        if not ok:
             problems.append(f"adding {kind} seed 0 lr {lr:g}: test MSE {got:.4g}, stored "
-                            f"{want:.4g}")
+                            f"{want:.4g} ({'solved' if want < level else 'not solved'})")
     return problems
 
 
