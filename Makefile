@@ -19,7 +19,7 @@ PORTABLE_SETTINGS := \
   $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),"ATEN_CPU_CAPABILITY=avx512 OPENBLAS_CORETYPE=SkylakeX")
 
 .PHONY: help venv lab test test-portable lint unit notebooks browser-deps execute student \
-        slides site mycopy bench data hooks clean experiments ledger
+        slides site mycopy bench data hooks clean experiments ledger zh zh-status
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets everything up on first run)"
@@ -34,6 +34,8 @@ help:
 	@echo "make bench    measure notebook times and numpy-vs-torch speed -> benchmarks/RESULTS.md"
 	@echo "make experiments  rerun the long experiments the notebooks load (<= 20 min)"
 	@echo "make ledger   write CLAIMS.md, the claims ledger, from the stored notebooks"
+	@echo "make zh       build the Chinese edition (notebooks/zh/, README.zh.md) from i18n/zh/"
+	@echo "make zh-status  list translations that are missing or stale"
 	@echo "make data     regenerate the course corpus in data/ (byte-identical)"
 	@echo "make hooks    contributors: configure the nbstripout filter and nbdime for git"
 
@@ -112,6 +114,14 @@ experiments: venv
 
 ledger: venv
 	$(BIN)/python -m course_lib.ledger notebooks/[0-9][0-9]_*.ipynb --out CLAIMS.md
+
+# The Chinese edition: notebooks/zh/, README.zh.md and the Chinese glossary, built from the
+# English notebooks and the per-cell translations in i18n/zh/.
+zh: venv
+	$(BIN)/python -m tools.i18n build
+
+zh-status: venv
+	$(BIN)/python -m tools.i18n status
 
 data: venv
 	$(BIN)/python -m course_lib.corpus data/
