@@ -65,15 +65,22 @@ class TranslationError(ValueError):
     """A translation file that cannot be read: names the file and line."""
 
 
+EN_COMMENT = re.compile(r"<!-- EN:.*?-->", re.S)
+
+
 def read_blocks(path: Path) -> dict[str, tuple[str, str]]:
-    """``{cell id: (fingerprint, translated text)}`` from a translation file."""
+    """``{cell id: (fingerprint, translated text)}`` from a translation file.
+
+    The English text that ``stub`` leaves as a comment is not a translation: a block with
+    nothing else counts as missing.
+    """
     blocks: dict[str, tuple[str, str]] = {}
     current, sha, lines = None, None, []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         m = HEADER.match(line)
         if m:
             if current is not None:
-                blocks[current] = (sha, "\n".join(lines).strip())
+                blocks[current] = (sha, EN_COMMENT.sub("", "\n".join(lines)).strip())
             current, sha, lines = m["id"], m["sha"], []
             if current in blocks:
                 raise TranslationError(f"{path}, line {number}: cell {current} appears twice")
@@ -83,7 +90,7 @@ def read_blocks(path: Path) -> dict[str, tuple[str, str]]:
         elif current is not None:
             lines.append(line)
     if current is not None:
-        blocks[current] = (sha, "\n".join(lines).strip())
+        blocks[current] = (sha, EN_COMMENT.sub("", "\n".join(lines)).strip())
     return blocks
 
 
