@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             target.write_text(text, encoding="utf-8")
         elif not same:
-            differ.append(str(target.relative_to(ROOT)))
+            differ.append(target.name)
     if differ:
         print(f"the Chinese edition differs from a fresh build for {differ}: run `make zh`",
               file=sys.stderr)
