@@ -114,6 +114,16 @@ def test_reproduce_finds_mismatches():
     assert any("plain: first" in p for p in problems)
 
 
+def test_compare_pair_judges_outcomes():
+    blocks = {"loss_blocks": [1.4, 1.3]}
+    cfg = dict(SMALL, block=250)  # EARLY = 500 steps = the two blocks
+    pair = lambda a, b: {"plain": dict(blocks, test_acc=a), "clipped": dict(blocks, test_acc=b)}
+    # a failed run may end on another plateau; a solved one must stay solved
+    assert exp.compare_pair(pair(0.2, 1.0), pair(0.51, 0.98), 3, cfg) == []
+    assert len(exp.compare_pair(pair(0.2, 1.0), pair(0.96, 1.0), 3, cfg)) == 1
+    assert len(exp.compare_pair(pair(0.2, 1.0), pair(0.2, 0.9), 3, cfg)) == 1
+
+
 def test_stored_result_matches_the_code():
     record = load_result(exp.NAME, exp.VERSION)
     assert record["config"] == exp.CONFIG, "the stored result was made with another CONFIG"

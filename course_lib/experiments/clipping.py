@@ -160,9 +160,10 @@ def run(cfg: dict = CONFIG) -> tuple[dict, dict]:
 # differently: measured on seed 3, the losses of the first 600 steps agree within 3e-7
 # relative (clipping first fires after that), so the first ``EARLY`` steps are compared
 # within ``EARLY_RTOL``. Later the runs are chaotic and only the outcome is compared: solved
-# or not, and the test accuracy within ``ACC_TOL`` (the unclipped run's accuracy was 0.20,
-# 0.27 and 0.51 under the three kernel settings: failed each time, at different levels).
-EARLY, EARLY_RTOL, ACC_TOL = 500, 1e-3, 0.3
+# or not and, for solved runs, the test accuracy within ``ACC_TOL``. A failed run ends on
+# whichever plateau the chaos leaves it (seed 3 unclipped: accuracy 0.20, 0.27 and 0.51
+# under the three kernel settings), so its accuracy is not compared.
+EARLY, EARLY_RTOL, ACC_TOL = 500, 1e-3, 0.05
 
 
 def compare_pair(pair: dict, stored_pair: dict, seed: int, cfg: dict = CONFIG) -> list[str]:
@@ -177,9 +178,11 @@ def compare_pair(pair: dict, stored_pair: dict, seed: int, cfg: dict = CONFIG) -
             problems.append(f"seed {seed} {arm}: first {EARLY} steps' losses differ by more "
                             f"than {EARLY_RTOL:g} relative")
         solved = [r["test_acc"] >= cfg["solved"] for r in (got, want)]
-        if solved[0] != solved[1] or abs(got["test_acc"] - want["test_acc"]) > ACC_TOL:
+        if solved[0] != solved[1] or (
+                solved[0] and abs(got["test_acc"] - want["test_acc"]) > ACC_TOL):
             problems.append(f"seed {seed} {arm}: test accuracy {got['test_acc']:.3f}, stored "
-                            f"{want['test_acc']:.3f} (tolerance {ACC_TOL}, same outcome)")
+                            f"{want['test_acc']:.3f} (same outcome needed; solved runs within "
+                            f"{ACC_TOL})")
     return problems
 
 
