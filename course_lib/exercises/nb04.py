@@ -75,3 +75,63 @@ def check_value_clip_angle(angle) -> None:
         raise ExerciseError(f"angle = {angle:.4f}°, expected {ref:.2f}° "
                             "(arccos of the cosine between g and the clipped g)")
     passed(f"value clipping turned g by {ref:.1f}°; norm clipping would turn it by 0°")
+
+
+# --- Exercise 3: find a threshold that rescues a run plain SGD cannot train ---------------
+
+EXERCISE_LR, EXERCISE_SEEDS = 1.0, (5, 6, 7)
+
+
+def check_threshold_choice(choose_threshold, run=None) -> None:
+    """``choose_threshold(lr)`` must return a norm-clipping threshold τ with which the cue-task
+    run of notebook 04 (:func:`course_lib.experiments.clipping.cue_run`) at learning rate
+    :data:`EXERCISE_LR` solves seeds :data:`EXERCISE_SEEDS` — test accuracy ≥ 0.95 after
+    2000 steps on each. Any such τ passes: the checker trains the runs (a few seconds each)
+    and stops at the first seed that fails, with a hint drawn from that run.
+
+    Args:
+        choose_threshold: the learner's function ``lr -> τ``.
+        run: ``(seed, lr, tau) -> summary`` (default ``cue_run``; tests pass a stand-in).
+    """
+    from course_lib.exercises import call_learner
+    from course_lib.experiments.clipping import CONFIG, cue_run
+
+    run = run or cue_run
+    tau = call_learner(choose_threshold, EXERCISE_LR)
+    require_answer(tau, "choose_threshold(lr)")
+    require(isinstance(tau, (int, float, np.floating, np.integer)) and not isinstance(tau, bool),
+            f"choose_threshold should return a number (the threshold τ), got "
+            f"{type(tau).__name__}")
+    tau = float(tau)
+    require(math.isfinite(tau) and tau > 0,
+            f"τ = {tau:g}: a norm threshold must be a positive, finite number (τ = ∞ would "
+            "mean no clipping, and plain SGD fails at this learning rate)")
+    steps, solved = CONFIG["steps"], CONFIG["solved"]
+    for seed in EXERCISE_SEEDS:
+        r = run(seed, EXERCISE_LR, tau)
+        if r["test_acc"] >= solved:
+            continue
+        share = r["clipped_steps"] / max(r["steps_run"], 1)
+        step = EXERCISE_LR * tau
+        if share > 0.9:
+            hint = (f"clipping fired on {100 * share:.0f} % of the steps, so nearly every "
+                    f"update had the same length lr·τ = {step:g}, and the loss still ended at "
+                    f"{r['final_loss']:.2f}: the run is too slow. Your τ sits below the "
+                    "gradient norm of ordinary steps — where does the typical ‖g‖ lie in the "
+                    "traces of §3?")
+        elif share < 0.1:
+            hint = (f"clipping fired on only {r['clipped_steps']} of {steps} steps; the "
+                    f"largest gradient norm was {r['max_norm']:.3g}, and the steps around it "
+                    f"were still up to lr·τ = {step:g} long. Clipping helps when it cuts the "
+                    "spikes to a step the loss surface tolerates: compare lr·τ with the step "
+                    "length of a run that worked in §3.")
+        else:
+            hint = (f"clipping fired on {100 * share:.0f} % of the steps (longest step "
+                    f"lr·τ = {step:g}). Look at how the loss and ‖g‖ of this run evolve "
+                    f"(`cue_run({seed}, {EXERCISE_LR:g}, tau, traces=True)`) and move τ.")
+        raise ExerciseError(f"with τ = {tau:g} at learning rate {EXERCISE_LR:g}, seed {seed} "
+                            f"does not solve the cue task (test accuracy "
+                            f"{r['test_acc']:.2f} < {solved:g}): {hint}")
+    passed(f"τ = {tau:g} at learning rate {EXERCISE_LR:g}: seeds "
+           f"{', '.join(map(str, EXERCISE_SEEDS))} all solve the cue task "
+           f"(test accuracy ≥ {solved:g} after {steps} steps)")

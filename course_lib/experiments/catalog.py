@@ -37,12 +37,13 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    from course_lib.experiments import context_depth, vanishing  # vanishing: notebook 05
+    from course_lib.experiments import clipping, context_depth, vanishing
 
     found: list[Experiment] = [
         context_depth.RIGHT_CONTEXT,
         context_depth.DEPTH_EXPERIMENT,
-        vanishing.RECENCY_EXPERIMENT,
+        clipping.EXPERIMENT,  # notebook 04
+        vanishing.RECENCY_EXPERIMENT,  # notebook 05
         vanishing.REMEDIES_EXPERIMENT,
     ]
     return {e.name: e for e in found}
