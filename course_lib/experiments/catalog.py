@@ -37,5 +37,7 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    found: list[Experiment] = []
+    from course_lib.experiments import gru, lstm
+
+    found: list[Experiment] = [*lstm.EXPERIMENTS, *gru.EXPERIMENTS]
     return {e.name: e for e in found}

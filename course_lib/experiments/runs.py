@@ -7,7 +7,8 @@
 
 Seeding (the same in every runner): the model's weights from ``seed``
 (:func:`course_lib.experiments.models.make_model`), training batch ``k`` from
-``numpy.random.default_rng([seed, k])``, the test set from ``default_rng([seed, 2**31])``.
+``numpy.random.default_rng([seed, k])``, the test set from ``default_rng([seed, 2**31])`` and
+the validation set (``valid_every``) from ``default_rng([seed, 2**31 + 1])``.
 Two runs with the same seed and different settings (learning rate, clipping, model kind)
 therefore start from the same weights where the kinds allow it and see the same data.
 
@@ -30,6 +31,7 @@ from course_lib.tasks import ADDING_BASELINE_MSE, adding_problem, cue_task
 from course_lib.train import History, train
 
 TEST_STREAM = 2**31  # the test set's generator key, never a training step
+VALID_STREAM = 2**31 + 1  # the validation set's key: learning-rate sweeps select on it, never on test
 
 
 @dataclass
@@ -50,7 +52,7 @@ def adding_data(n: int, T: int, seed: int, step: int, dtype=torch.float32):
 def run_adding(model, T: int, steps: int, lr: float, optimizer: str = "adam",
                clip_norm: float | None = None, clip_value: float | None = None,
                hidden_size: int = 32, batch_size: int = 32, seed: int = 0,
-               n_test: int = 500) -> Run:
+               n_test: int = 500, valid_every: int = 0) -> Run:
     """Train on the adding problem with sequences of length ``T``; score = test MSE.
 
     Args:
@@ -60,6 +62,8 @@ def run_adding(model, T: int, steps: int, lr: float, optimizer: str = "adam",
             :func:`course_lib.train.train`).
         batch_size: fresh sequences per step. seed: weights and data stream.
         n_test: held-out sequences for the score.
+        valid_every: if > 0, the MSE on ``n_test`` validation sequences (``VALID_STREAM``)
+            every ``valid_every`` steps and after the last, in ``history.eval["valid"]``.
 
     Returns:
         :class:`Run` with ``score`` = test MSE (``inf`` if training diverged); the baseline of
@@ -72,9 +76,11 @@ def run_adding(model, T: int, steps: int, lr: float, optimizer: str = "adam",
     def loss_fn(m, batch):
         return F.mse_loss(m(batch[0]), batch[1])
 
+    xv, yv = adding_data(n_test, T, seed, VALID_STREAM, dtype) if valid_every else (None, None)
     hist = train(model, loss_fn, lambda k: adding_data(batch_size, T, seed, k, dtype), steps, lr,
                  optimizer=optimizer, clip_norm=clip_norm, clip_value=clip_value,
-                 desc=f"adding T={T}")
+                 eval_fn=(lambda m: {"valid": F.mse_loss(m(xv), yv)}) if valid_every else None,
+                 eval_every=valid_every, desc=f"adding T={T}")
     x, y = adding_data(n_test, T, seed, TEST_STREAM, dtype)
     model.eval()
     with torch.no_grad():
@@ -93,12 +99,13 @@ def cue_data(n: int, distance: int, seed: int, step: int, n_classes: int = 4,
 def run_cue(model, distance: int, steps: int, lr: float, optimizer: str = "adam",
             clip_norm: float | None = None, hidden_size: int = 32, batch_size: int = 32,
             seed: int = 0, n_test: int = 500, n_classes: int = 4, vocab_size: int = 16,
-            embed_size: int = 8) -> Run:
+            embed_size: int = 8, valid_every: int = 0) -> Run:
     """Train on the cue task (:func:`course_lib.tasks.cue_task`); score = test accuracy.
 
     ``model`` is a kind of :func:`make_model` (built with an embedding of ``embed_size`` over
     ``vocab_size`` tokens) or a ready module mapping ids (N, T) to logits (N, K). Chance is
-    ``1 / n_classes``. Cross-entropy loss; seeding as in :func:`run_adding`.
+    ``1 / n_classes``. Cross-entropy loss; seeding and ``valid_every`` (validation accuracy)
+    as in :func:`run_adding`.
     """
     if isinstance(model, str):
         model = make_model(model, embed_size, hidden_size, n_classes, vocab_size=vocab_size,
@@ -107,9 +114,13 @@ def run_cue(model, distance: int, steps: int, lr: float, optimizer: str = "adam"
     def loss_fn(m, batch):
         return F.cross_entropy(m(batch[0]), batch[1])
 
+    xv, yv = (cue_data(n_test, distance, seed, VALID_STREAM, n_classes, vocab_size)
+              if valid_every else (None, None))
     hist = train(model, loss_fn,
                  lambda k: cue_data(batch_size, distance, seed, k, n_classes, vocab_size),
-                 steps, lr, optimizer=optimizer, clip_norm=clip_norm, desc=f"cue d={distance}")
+                 steps, lr, optimizer=optimizer, clip_norm=clip_norm,
+                 eval_fn=(lambda m: {"valid": (m(xv).argmax(dim=1) == yv).double().mean()})
+                 if valid_every else None, eval_every=valid_every, desc=f"cue d={distance}")
     x, y = cue_data(n_test, distance, seed, TEST_STREAM, n_classes, vocab_size)
     model.eval()
     with torch.no_grad():
@@ -129,5 +140,5 @@ def steps_to_reach(loss, level: float, window: int = 50) -> int | None:
     return int(hits[0] + window) if hits.size else None
 
 
-__all__ = ["ADDING_BASELINE_MSE", "Run", "adding_data", "cue_data", "run_adding", "run_cue",
+__all__ = ["ADDING_BASELINE_MSE", "VALID_STREAM", "Run", "adding_data", "cue_data", "run_adding", "run_cue",
            "steps_to_reach"]
