@@ -8,6 +8,7 @@ individual dots or thin lines, so the spread is visible next to the mean.
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -28,7 +29,8 @@ def _references(ax, refs: list[Reference], vertical: bool = False) -> None:
 
 
 def plot_lr_sweep(panels: dict, labels: dict | None = None, selected: dict | None = None,
-                  refs: dict | None = None, log: dict | None = None) -> Figure:
+                  refs: dict | None = None, log: dict | None = None,
+                  seeds: Iterable[int] | None = None) -> Figure:
     """Final validation score against learning rate, one panel per task, one colour per arm.
 
     Args:
@@ -37,18 +39,24 @@ def plot_lr_sweep(panels: dict, labels: dict | None = None, selected: dict | Non
         labels: ``{arm: legend label}``. selected: ``{(panel title, arm): lr}``, circled.
         refs: ``{panel title: [(value, label), …]}`` reference lines (baseline, threshold).
         log: ``{panel title: True}`` for a log-scale score axis.
+        seeds: draw only these seeds (the tuning seeds the selection used); default all.
 
     Each seed is a dot (diverged runs are left out); the line joins the means over seeds.
     """
     labels, selected, refs, log = labels or {}, selected or {}, refs or {}, log or {}
+    keep = None if seeds is None else set(seeds)
     fig = Figure(figsize=(5.2 * len(panels), 3.8), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    # one colour per arm in every panel: the order of ``labels``, then of first appearance
+    every = list(dict.fromkeys([*labels, *(r["arm"] for rs in panels.values() for r in rs)]))
     for ax, (title, records) in zip(axes, panels.items(), strict=True):
-        arms = list(dict.fromkeys(r["arm"] for r in records))
-        for i, arm in enumerate(arms):
-            mine = [r for r in records if r["arm"] == arm]
+        present = {r["arm"] for r in records}
+        arms = [a for a in every if a in present]
+        for j, arm in enumerate(arms):
+            i = every.index(arm)
+            mine = [r for r in records if r["arm"] == arm and (keep is None or r["seed"] in keep)]
             lrs = sorted({r["lr"] for r in mine})
-            shift = 1.0 + 0.06 * (i - (len(arms) - 1) / 2)  # side by side, on a log axis
+            shift = 1.0 + 0.06 * (j - (len(arms) - 1) / 2)  # side by side, on a log axis
             for lr in lrs:
                 v = [_final_valid(r) for r in mine if r["lr"] == lr]
                 ax.plot([lr * shift] * len(v), v, "o", color=f"C{i}", ms=4, alpha=0.6)
@@ -67,13 +75,13 @@ def plot_lr_sweep(panels: dict, labels: dict | None = None, selected: dict | Non
         ax.set(xlabel="learning rate (Adam)", ylabel="validation score after training",
                title=title)
         ax.legend(fontsize=8)
-    fig.suptitle("learning-rate sweep: dots = seeds, line = mean, ring = selected rate")
+    fig.suptitle("learning-rate sweep: dots = seeds, line = their mean, ring = selected rate")
     return fig
 
 
 def plot_seed_scores(panels: dict, refs: dict | None = None, log: dict | None = None,
                      ylabel: dict | None = None) -> Figure:
-    """Test score of every seed (dots) and their mean (bar), one row per model.
+    """Test score of every seed (dots) and their median (bar), one row per model.
 
     Args:
         panels: ``{panel title: {model label: [score per seed]}}``.
@@ -93,7 +101,7 @@ def plot_seed_scores(panels: dict, refs: dict | None = None, log: dict | None = 
             ax.plot(s, y, "o", color=f"C{row}", ms=6, alpha=0.8)
             finite = s[np.isfinite(s)]
             if finite.size:
-                ax.plot([finite.mean()] * 2, [-row - 0.3, -row + 0.3], "-", color="k", lw=2)
+                ax.plot([np.median(finite)] * 2, [-row - 0.3, -row + 0.3], "-", color="k", lw=2)
         _references(ax, refs.get(title, []), vertical=True)  # scores run along x
         if log.get(title):
             ax.set_xscale("log")
@@ -102,7 +110,7 @@ def plot_seed_scores(panels: dict, refs: dict | None = None, log: dict | None = 
                ylim=(-len(models) + 0.4, 0.6))
         if refs.get(title):
             ax.legend(fontsize=8, loc="best")
-    fig.suptitle("dots = seeds, black bar = mean")
+    fig.suptitle("dots = seeds, black bar = median")
     return fig
 
 
