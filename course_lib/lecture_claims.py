@@ -31,7 +31,8 @@ CLAIMS: dict[str, LectureClaim] = {
         "Gradients of the shared weights are sums over time; ∂E_3/∂W needs every earlier step "
         "(backpropagation through time).", f"{WILDML}; {LEE}"),
     "wildml_truncation": LectureClaim(
-        "`bptt_truncate` stops backpropagation after a fixed number of steps.", WILDML),
+        "`bptt_truncate = k` backpropagates each output's gradient k steps back in time.",
+        WILDML),
     "wildml_jacobian_bound": LectureClaim(
         "The 2-norm of the Jacobian ∂s_t/∂s_{t−1} of a tanh RNN has an upper bound of 1.",
         WILDML),

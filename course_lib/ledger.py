@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from course_lib.checks import SelfCheckError, below, format_numbers, scaled_error
 from course_lib.lecture_claims import CLAIMS
 
@@ -86,7 +88,7 @@ class Ledger:
             SelfCheckError: the claim fails (after showing the ✗ line).
             TypeError: ``ok`` is not a boolean. KeyError / ValueError: bad lecture/verdict.
         """
-        if not isinstance(ok, bool) and type(ok).__name__ != "bool_":
+        if not isinstance(ok, (bool, np.bool_)):
             raise TypeError(f"check() needs a boolean verdict, got {type(ok).__name__}")
         _check_verdict(lecture, verdict)
         ok = bool(ok)

@@ -163,8 +163,10 @@ def rnn_backward(dh, cache: RNNCache, truncate: int | None = None) -> dict:
         ∂L/∂W_hh = Σ_t (δ_t ⊙ f'(z_t))^T h_{t-1}          # and likewise for W_ih, biases
 
     With ``truncate=k`` each output's gradient ``dh[:, t]`` is backpropagated through at most
-    k steps (t, t-1, …, t-k+1) and then dropped: the per-output truncation of WildML's
-    ``bptt_truncate``. ``truncate=1`` keeps only each step's local gradient; ``truncate >= T``
+    k steps (t, t-1, …, t-k+1) and then dropped: per-output truncation. (WildML's tutorial
+    loop, ``arange(max(0, t - bptt_truncate), t + 1)``, visits k + 1 steps: its
+    ``bptt_truncate=k`` is ``truncate=k+1`` here.) ``truncate=1`` keeps only each step's local
+    gradient; ``truncate >= T``
     equals full BPTT (computed by the windowed loop, so tests compare two
     different code paths). The oldest step of each window still sends gradient to its own inputs
     (``x`` at that step, and ``h0`` when the window reaches t = 0). Cost is O(T·min(k, T))

@@ -6,6 +6,8 @@ the right-cue cases ("taipei is where i want to arrive" / "… depart from").
 
 from __future__ import annotations
 
+from collections import Counter
+
 from course_lib.corpus import vocabulary as V
 from course_lib.data import Example
 from course_lib.metrics import get_spans
@@ -52,3 +54,24 @@ def is_right_cue_case(example: Example) -> list[int]:
     if not any(tok in V.RIGHT_CUE_ROLE for tok in example.tokens[span[2]:]):
         return []
     return list(range(span[1], span[2]))
+
+
+def memoryless_ceiling(examples, positions=is_left_cue_case) -> float:
+    """The best accuracy *any* per-word (memoryless) tagger can reach on chosen words.
+
+    A tagger that sees only the word must give every occurrence of a word the same tag, so
+    its best is each word's most frequent gold tag among the chosen positions:
+    ``Σ_w max_tag count(w, tag) / Σ_w count(w)``. On the arrive/leave cities
+    (``positions=is_left_cue_case``), which the corpus generates in balanced pairs, it is 0.5.
+
+    Raises:
+        ValueError: no chosen positions in ``examples``.
+    """
+    counts: dict[str, Counter] = {}
+    for ex in examples:
+        for i in positions(ex):
+            counts.setdefault(ex.tokens[i], Counter())[ex.tags[i]] += 1
+    total = sum(sum(c.values()) for c in counts.values())
+    if total == 0:
+        raise ValueError("no chosen positions (e.g. arrive/leave city words) in these examples")
+    return sum(c.most_common(1)[0][1] for c in counts.values()) / total

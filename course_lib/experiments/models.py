@@ -168,3 +168,49 @@ class SequenceTagger(nn.Module):
         else:
             h, _ = self.rnn(e)  # (N, T, H)
         return self.out(h)
+
+
+class StackTagger(nn.Module):
+    """Word embeddings (H) → L stacked single-layer RNNs (H each) → a linear layer per word.
+
+    The stack is :class:`course_lib.models.StackedRNN`; with ``residual=True`` every layer
+    after the first adds its input to its output, ``h^(l) = RNN_l(h^(l-1)) + h^(l-1)``, so a
+    one-layer residual stack *is* the one-layer plain stack (same seed, same weights) and
+    depth is the only difference between arms (notebook 08). Input (N, T) ids → (N, T, K).
+    """
+
+    def __init__(self, vocab_size: int, num_tags: int, layers: int, residual: bool = False,
+                 cell: str = "rnn", hidden_size: int = 32, seed: int = 0):
+        super().__init__()
+        from course_lib.models import make_stack
+
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            self.emb = nn.Embedding(vocab_size, hidden_size, padding_idx=0)
+            self.stack = make_stack(cell, hidden_size, hidden_size, layers, residual=residual)
+            self.out = nn.Linear(hidden_size, num_tags)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.out(self.stack(self.emb(tokens)))
+
+
+class NextTokenLM(nn.Module):
+    """Embedding → LSTM (uni- or bidirectional) → linear: logits (N, T, V) for the next token.
+
+    Notebook 08's demonstration that a bidirectional network is no language model: trained the
+    usual way (predict ``x_{t+1}`` from the output at ``t``), its backward half has already
+    read ``x_{t+1}``. Input (N, T) token ids in ``[0, vocab_size)``.
+    """
+
+    def __init__(self, vocab_size: int, bidirectional: bool, embedding_dim: int = 16,
+                 hidden_size: int = 32, seed: int = 0):
+        super().__init__()
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            self.emb = nn.Embedding(vocab_size, embedding_dim)
+            self.rnn = nn.LSTM(embedding_dim, hidden_size, batch_first=True,
+                               bidirectional=bidirectional)
+            self.out = nn.Linear(hidden_size * (2 if bidirectional else 1), vocab_size)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.out(self.rnn(self.emb(tokens))[0])
