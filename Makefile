@@ -67,7 +67,7 @@ mycopy: venv
 test: venv node_modules/.installed browser-deps lint
 	$(PYTEST) tests notebooks
 	$(MAKE) --no-print-directory test-portable
-	$(BIN)/python -m course_lib.experiments check --jobs 2
+	COURSE_LIB_PROGRESS=0 $(BIN)/python -m course_lib.experiments check --jobs 2
 
 # Strict nbval on every notebook under each kernel setting (the machine's own runs in `test`).
 test-portable: venv
@@ -110,7 +110,7 @@ bench: venv
 
 # The runs too long for a notebook; each writes course_lib/experiments/results/NAME.json.
 experiments: venv
-	$(BIN)/python -m course_lib.experiments run --jobs 2
+	COURSE_LIB_PROGRESS=0 $(BIN)/python -m course_lib.experiments run --jobs 2
 
 ledger: venv
 	$(BIN)/python -m course_lib.ledger notebooks/[0-9][0-9]_*.ipynb --out CLAIMS.md

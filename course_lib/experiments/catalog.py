@@ -37,11 +37,13 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    from course_lib.experiments import context_depth, gru, lstm
+    from course_lib.experiments import context_depth, gru, lstm, vanishing  # vanishing: notebook 05
 
     found: list[Experiment] = [
         context_depth.RIGHT_CONTEXT,
         context_depth.DEPTH_EXPERIMENT,
+        vanishing.RECENCY_EXPERIMENT,
+        vanishing.REMEDIES_EXPERIMENT,
         *lstm.EXPERIMENTS,
         *gru.EXPERIMENTS,
     ]
