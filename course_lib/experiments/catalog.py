@@ -37,7 +37,7 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    from course_lib.experiments import clipping, context_depth, vanishing
+    from course_lib.experiments import clipping, context_depth, gru, lstm, vanishing
 
     found: list[Experiment] = [
         context_depth.RIGHT_CONTEXT,
@@ -45,6 +45,8 @@ def experiments() -> dict[str, Experiment]:
         clipping.EXPERIMENT,  # notebook 04
         vanishing.RECENCY_EXPERIMENT,  # notebook 05
         vanishing.REMEDIES_EXPERIMENT,
+        *lstm.EXPERIMENTS,
+        *gru.EXPERIMENTS,
     ]
     return {e.name: e for e in found}
 

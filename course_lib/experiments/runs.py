@@ -7,7 +7,8 @@
 
 Seeding (the same in every runner): the model's weights from ``seed``
 (:func:`course_lib.experiments.models.make_model`), training batch ``k`` from
-``numpy.random.default_rng([seed, k])``, the test set from ``default_rng([seed, 2**31])``.
+``numpy.random.default_rng([seed, k])``, the test set from ``default_rng([seed, 2**31])`` and
+the validation set from ``default_rng([seed, 2**31 + 1])``.
 Two runs with the same seed and different settings (learning rate, clipping, model kind)
 therefore start from the same weights where the kinds allow it and see the same data.
 
@@ -53,7 +54,7 @@ def adding_data(n: int, T: int, seed: int, step: int, dtype=torch.float32):
 def run_adding(model, T: int, steps: int, lr: float, optimizer: str = "adam",
                clip_norm: float | None = None, clip_value: float | None = None,
                hidden_size: int = 32, batch_size: int = 32, seed: int = 0,
-               n_test: int = 500, n_valid: int = 0) -> Run:
+               n_test: int = 500, n_valid: int = 0, valid_every: int = 0) -> Run:
     """Train on the adding problem with sequences of length ``T``; score = test MSE.
 
     Args:
@@ -65,6 +66,9 @@ def run_adding(model, T: int, steps: int, lr: float, optimizer: str = "adam",
         n_test: held-out sequences for the score.
         n_valid: if > 0, also score that many sequences of the validation stream
             (:data:`VALID_STREAM`) into ``Run.valid``: tune on it, report the test score.
+        valid_every: if > 0, a learning curve on the validation stream: the MSE on ``n_valid``
+            sequences (``n_test`` if ``n_valid`` is 0) every ``valid_every`` steps and after
+            the last, in ``history.eval["valid"]`` (at ``history.eval_steps``).
 
     Returns:
         :class:`Run` with ``score`` = test MSE (``inf`` if training diverged); the baseline of
@@ -77,9 +81,12 @@ def run_adding(model, T: int, steps: int, lr: float, optimizer: str = "adam",
     def loss_fn(m, batch):
         return F.mse_loss(m(batch[0]), batch[1])
 
+    xv, yv = (adding_data(n_valid or n_test, T, seed, VALID_STREAM, dtype) if valid_every
+              else (None, None))
     hist = train(model, loss_fn, lambda k: adding_data(batch_size, T, seed, k, dtype), steps, lr,
                  optimizer=optimizer, clip_norm=clip_norm, clip_value=clip_value,
-                 desc=f"adding T={T}")
+                 eval_fn=(lambda m: {"valid": F.mse_loss(m(xv), yv)}) if valid_every else None,
+                 eval_every=valid_every, desc=f"adding T={T}")
     model.eval()
 
     def held_out_mse(n, stream):
@@ -112,7 +119,7 @@ def run_cue(model, distance: int, steps: int, lr: float, optimizer: str = "adam"
             clip_norm: float | None = None, hidden_size: int = 32, batch_size: int = 32,
             seed: int = 0, n_test: int = 500, n_classes: int = 4, vocab_size: int = 16,
             embed_size: int = 8, attractor_distance: int | None = None, agree: float = 0.75,
-            eval_every: int = 0) -> Run:
+            eval_every: int = 0, valid_every: int = 0) -> Run:
     """Train on the cue task (:func:`course_lib.tasks.cue_task`); score = test accuracy.
 
     ``model`` is a kind of :func:`make_model` (built with an embedding of ``embed_size`` over
@@ -125,7 +132,13 @@ def run_cue(model, distance: int, steps: int, lr: float, optimizer: str = "adam"
     With ``eval_every = k`` the test accuracy after every k steps is in
     ``history.eval["accuracy"]`` (at ``history.eval_steps``): with a constant learning rate,
     the accuracy after k steps of a longer run *is* that of a k-step budget.
+    With ``valid_every = k`` the accuracy on ``n_test`` sequences of the validation stream
+    (:data:`VALID_STREAM`) after every k steps is in ``history.eval["valid"]``: tune on it.
+    When both are set they must be equal.
     """
+    if eval_every and valid_every and eval_every != valid_every:
+        raise ValueError(f"eval_every and valid_every must be equal when both are set, got "
+                         f"{eval_every} and {valid_every}")
     if isinstance(model, str):
         model = make_model(model, embed_size, hidden_size, n_classes, vocab_size=vocab_size,
                            seed=seed)
@@ -136,14 +149,24 @@ def run_cue(model, distance: int, steps: int, lr: float, optimizer: str = "adam"
     x, y = cue_data(n_test, distance, seed, TEST_STREAM, n_classes, vocab_size,
                     attractor_distance, agree=0.0)
 
+    xv, yv = (cue_data(n_test, distance, seed, VALID_STREAM, n_classes, vocab_size,
+                       attractor_distance, agree=0.0) if valid_every else (None, None))
+
     def accuracy(m):
         return {"accuracy": float((m(x).argmax(dim=1) == y).double().mean())}
+
+    def evaluate(m):
+        out = accuracy(m) if eval_every else {}
+        if valid_every:
+            out["valid"] = float((m(xv).argmax(dim=1) == yv).double().mean())
+        return out
 
     hist = train(model, loss_fn,
                  lambda k: cue_data(batch_size, distance, seed, k, n_classes, vocab_size,
                                     attractor_distance, agree),
                  steps, lr, optimizer=optimizer, clip_norm=clip_norm, desc=f"cue d={distance}",
-                 eval_fn=accuracy if eval_every else None, eval_every=eval_every)
+                 eval_fn=evaluate if eval_every or valid_every else None,
+                 eval_every=eval_every or valid_every)
     model.eval()
     with torch.no_grad():
         acc = accuracy(model)["accuracy"]
