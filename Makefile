@@ -56,7 +56,7 @@ lab: venv
 	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 mycopy: venv
-	$(BIN)/python tools/personal_copy.py --dest my_notebooks
+	$(BIN)/python -m tools.personal_copy --dest my_notebooks
 
 # ---- checks -----------------------------------------------------------------------------
 test: venv node_modules/.installed browser-deps lint
@@ -88,19 +88,19 @@ browser-deps:
 
 # ---- authors and instructors ------------------------------------------------------------
 execute: venv
-	$(BIN)/python tools/execute_notebooks.py $(if $(FORCE),--force) $(NB)
+	$(BIN)/python -m tools.execute_notebooks $(if $(FORCE),--force) $(NB)
 
 student: venv
-	$(BIN)/python tools/student_version.py --out build/student
+	$(BIN)/python -m tools.student_version --out build/student
 
 slides: venv node_modules/.installed
-	$(BIN)/python tools/build_slides.py --out build/slides
+	$(BIN)/python -m tools.build_slides --out build/slides
 
 site: venv node_modules/.installed
-	$(BIN)/python tools/build_site.py --out build/site
+	$(BIN)/python -m tools.build_site --out build/site
 
 bench: venv
-	$(BIN)/python tools/benchmark.py
+	$(BIN)/python -m tools.benchmark
 
 data: venv
 	$(BIN)/python -m course_lib.corpus data/

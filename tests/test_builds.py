@@ -1,7 +1,6 @@
 """Tests for the learner/instructor builds: student version, personal copy, offline slides/site.
 
-The tools live in ``tools/`` (scripts, not a package), so they are imported from there. The
-slow parts (a real browser) are in ``test_browser.py``; here the slides and site are built
+The slow parts (a real browser) are in ``test_browser.py``; here the slides and site are built
 from one small generated notebook and checked as text.
 """
 
@@ -10,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 
 import nbformat
@@ -18,16 +16,11 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbformat import v4
 
+from tools import build_site, build_slides, offline_assets, personal_copy, student_version
+from tools.notebooks import course_notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import build_site  # noqa: E402
-import build_slides  # noqa: E402
-import offline_assets  # noqa: E402
-import personal_copy  # noqa: E402
-import student_version  # noqa: E402
-
-COURSE_NOTEBOOKS = offline_assets.course_notebooks(ROOT / "notebooks")
+COURSE_NOTEBOOKS = course_notebooks(ROOT / "notebooks")
 HAVE_NODE_MODULES = all((ROOT / "node_modules" / p / "package.json").exists()
                         for p in offline_assets.VENDORED)
 

@@ -1,6 +1,6 @@
 """Build a static HTML version of the whole course that works offline.
 
-    python tools/build_site.py [--out build/site] [--src notebooks]
+    python -m tools.build_site [--out build/site] [--src notebooks] [NOTEBOOK ...]
 
 Writes ``<out>/index.html`` (each notebook's title and learning goals, and a link to the
 glossary), ``<out>/NN_name.html`` for every ``notebooks/NN_*.ipynb`` with its stored outputs
@@ -8,12 +8,11 @@ glossary), ``<out>/NN_name.html`` for every ``notebooks/NN_*.ipynb`` with its st
 images, and local copies of require.js, MathJax and the ipywidgets HTML manager in
 ``<out>/assets/`` (from ``node_modules``: run ``npm ci`` first). Open ``<out>/index.html``
 from disk: no server and no network needed. Nothing is executed; regenerate the stored
-outputs with ``tools/execute_notebooks.py``.
+outputs with ``tools.execute_notebooks``.
 """
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
 import sys
@@ -21,13 +20,10 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_assets import (  # noqa: E402 (tools/ is not a package)
+from tools.notebooks import notebook_parser, parse_notebook_args
+from tools.offline_assets import (
     ASSETS_DIR,
-    NOTEBOOKS,
-    ROOT,
     copy_course_files,
-    course_notebooks,
     external_references,
     html_page,
     link_to_html,
@@ -119,15 +115,8 @@ def write_index(entries: list[tuple[str, str, list[str]]], out: Path, glossary: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "site",
-                        help="output folder (default: build/site)")
-    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
-                        help="folder with the notebooks, glossary and images (default: notebooks)")
-    args = parser.parse_args(argv)
-    notebooks = course_notebooks(args.src)
-    if not notebooks:
-        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
+    args, notebooks = parse_notebook_args(
+        notebook_parser(__doc__.split("\n\n")[0], "site"), argv)
     args.out.mkdir(parents=True, exist_ok=True)
     vendor_assets(args.out)
     copy_course_files(args.src, args.out)

@@ -1,6 +1,6 @@
 """Build reveal.js slides of every course notebook that work offline.
 
-    python tools/build_slides.py [--out build/slides] [--src notebooks] [NOTEBOOK ...]
+    python -m tools.build_slides [--out build/slides] [--src notebooks] [NOTEBOOK ...]
 
 Writes ``<out>/NN_name.slides.html`` for every ``notebooks/NN_*.ipynb`` (or the notebooks
 given), ``<out>/index.html`` linking them, and copies of reveal.js, require.js, jQuery, MathJax
@@ -8,11 +8,11 @@ and the ipywidgets HTML manager into ``<out>/assets/`` (from ``node_modules``: r
 first), plus the glossary and images. Open ``<out>/index.html`` straight from disk, no server
 and no network needed. This is nbconvert's ``--to slides`` exporter (the Python API, because
 the reveal template's mermaid import URL is not a configurable option, see
-``tools/offline_assets.py``) with every CDN URL replaced by a local one.
+``tools.offline_assets``) with every CDN URL replaced by a local one.
 
 Slide boundaries come from each cell's ``metadata.slideshow.slide_type`` ("slide",
 "subslide", "fragment", "skip", "notes"). Widgets are rendered from the widget state that
-``tools/execute_notebooks.py`` stores in the notebooks; nothing is executed here.
+``tools.execute_notebooks`` stores in the notebooks; nothing is executed here.
 Press ``s`` on a slide for the speaker view.
 """
 
@@ -24,13 +24,12 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_assets import (  # noqa: E402 (tools/ is not a package)
+from tools.notebooks import notebook_parser, parse_notebook_args
+from tools.offline_assets import (
     copy_course_files,
     external_references,
     link_to_html,
     make_exporter,
-    parse_notebook_args,
     render_glossary,
     vendor_assets,
 )
@@ -70,7 +69,8 @@ def write_index(pages: list[Path], out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, notebooks = parse_notebook_args(__doc__.split("\n\n")[0], argv, "slides")
+    args, notebooks = parse_notebook_args(
+        notebook_parser(__doc__.split("\n\n")[0], "slides"), argv)
     args.out.mkdir(parents=True, exist_ok=True)
     vendor_assets(args.out)
     copy_course_files(args.src, args.out)

@@ -29,7 +29,7 @@ configurable trait, so :func:`make_exporter` extends the stock template with an 
 References: nbconvert documentation, "Reveal.js HTML slideshow"; the templates in
 ``share/jupyter/nbconvert/templates/{lab,reveal,base}``; ipywidgets "Embedding Jupyter Widgets
 in Other Contexts" (the ``embed-amd.js`` renderer reads the widget state that
-``tools/execute_notebooks.py`` stores in the notebook metadata).
+``tools.execute_notebooks`` stores in the notebook metadata).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ import mistune
 from nbconvert import HTMLExporter, SlidesExporter
 from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from tools.notebooks import ROOT
+
 ASSETS_DIR = "assets"  # relative to the output folder, so the pages work from file://
 
 # npm package -> the files and folders of it the pages need (relative to the package root).
@@ -180,35 +180,6 @@ def copy_course_files(src: Path, out: Path) -> list[Path]:
             shutil.copy2(path, out / path.name)
             copied.append(Path(path.name))
     return copied
-
-
-def parse_notebook_args(description: str, argv: list[str] | None, out_name: str):
-    """The command line shared by the build tools: ``[NOTEBOOK ...] [--out DIR] [--src DIR]``.
-
-    Returns ``(args, notebooks)``; exits with a usage error when no notebook is found.
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to convert (default: every NN_*.ipynb in --src)")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / out_name,
-                        help=f"output folder (default: build/{out_name})")
-    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
-                        help="folder with the notebooks, glossary and images (default: notebooks)")
-    args = parser.parse_args(argv)
-    notebooks = args.notebooks or course_notebooks(args.src)
-    if not notebooks:
-        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
-    missing = [str(p) for p in notebooks if not p.exists()]
-    if missing:
-        parser.error(f"no such notebook: {', '.join(missing)}")
-    return args, notebooks
-
-
-def course_notebooks(src: Path = NOTEBOOKS) -> list[Path]:
-    """The course's numbered notebooks ``NN_*.ipynb`` in ``src``, in order."""
-    return sorted(src.glob("[0-9][0-9]_*.ipynb"))
 
 
 PAGE_CSS = """
