@@ -19,7 +19,7 @@ PORTABLE_SETTINGS := \
         slides site mycopy bench data hooks clean
 
 help:
-	@echo "make lab      open the course in JupyterLab (sets everything up on first run)"
+	@echo "make lab      open your copy of the course in JupyterLab (sets everything up on first run)"
 	@echo "make test     run every check: lint, unit tests, notebooks (nbval), browser test,"
 	@echo "              and the notebooks again under other CPU kernels (make test-portable)"
 	@echo "make execute  re-run notebooks and store outputs (refuses over uncommitted edits;"
@@ -50,10 +50,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # ---- learners ---------------------------------------------------------------------------
+# JupyterLab on my_notebooks/ (updated as by mycopy, never overwriting), the course's
+# originals read-only in my_notebooks/course_originals/ (tools/lab.py).
 # LAB_ARGS passes options through, e.g. make lab LAB_ARGS="--port 8890 --no-browser".
-# Root (containers, Binder-like machines) needs --allow-root to start the server at all.
 lab: venv
-	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	$(BIN)/python -m tools.lab --dest my_notebooks $(LAB_ARGS)
 
 mycopy: venv
 	$(BIN)/python -m tools.personal_copy --dest my_notebooks

@@ -76,7 +76,7 @@ def test_select_notebooks(tmp_path):
 
 @pytest.mark.parametrize("module", ["execute_notebooks", "student_version", "build_slides",
                                     "build_site", "personal_copy", "benchmark",
-                                    "check_determinism"])
+                                    "check_determinism", "lab"])
 def test_every_command_runs_as_a_module(module):
     result = subprocess.run([sys.executable, "-m", f"tools.{module}", "--help"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)

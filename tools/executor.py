@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import zmq
 from nbclient import NotebookClient
 
 KERNEL = "python3"
@@ -43,8 +44,17 @@ def execute(client: NotebookClient) -> float:
     (kernel start and shutdown included). Raises nbclient's ``CellExecutionError`` when a
     cell raises (the notebook keeps the outputs up to there)."""
     start = time.perf_counter()
-    client.execute(env=kernel_env())
+    client.execute(**kernel_start_options())
     return time.perf_counter() - start
+
+
+def kernel_start_options() -> dict:
+    """Options for starting a kernel: :func:`kernel_env`, and CurveZMQ transport encryption
+    where pyzmq supports it (ipykernel warns on every start over plain TCP)."""
+    options: dict = {"env": kernel_env()}
+    if zmq.has("curve"):
+        options["transport_encryption"] = "auto"
+    return options
 
 
 def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> float:
