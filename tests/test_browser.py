@@ -324,9 +324,138 @@ def test_progress_bar_shows_in_jupyterlab(browser, lab):
     page.close()
 
 
-def open_offline(browser, url: str):
+
+
+# ---- the offline builds ----------------------------------------------------------------------
+SITE_NOTEBOOKS = ("03", "04")  # a pre-rendered explorer (03) and a snapshot (04)
+
+
+@pytest.fixture(scope="module")
+def offline_builds(tmp_path_factory):
+    """Start ``make slides`` (every deck) and ``make site`` (notebooks 03 and 04) into
+    temporary folders in the background, so they build while the JupyterLab tests run."""
+    require_chromium()
+    out = tmp_path_factory.mktemp("built")
+    commands = {"slides": ["tools.build_slides"], "site": ["tools.build_site", *SITE_NOTEBOOKS]}
+    builds = {}
+    for kind, (module, *args) in commands.items():
+        builds[kind] = (subprocess.Popen(
+            [sys.executable, "-m", module, *args, "--out", str(out / kind)], cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), out / kind)
+    yield builds
+    for process, _ in builds.values():
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def built(offline_builds, kind: str) -> Path:
+    """Wait for a background build; return its output folder."""
+    process, target = offline_builds[kind]
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, f"building the {kind} failed:\n{output}"
+    return target
+
+
+def open_offline(browser, url: str, viewport=None):
     """Open ``url`` (file://) with every other request aborted; return (page, blocked URLs)."""
-    page = browser.new_page()
-    blocked = block_network(page, ("file://",))
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+    blocked = block_network(page, ("file://", "data:"))
     page.goto(url)
     return page, blocked
+
+
+MATHJAX_DONE = ("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
+                " && !MathJax.Hub.queue.running")
+STAGE_W, STAGE_H = 1280, 720
+# Every slide (sub-slides included) shown with all its fragments: its size, and every block
+# inside it whose content is wider than its box (code cut at the right edge).
+MEASURE_SLIDES = """() => Reveal.getSlides().map(slide => {
+    const at = Reveal.getIndices(slide);
+    Reveal.slide(at.h, at.v, 1e6);
+    slide.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+    const cut = [...slide.querySelectorAll('pre, .jp-OutputArea-output, .jp-RenderedHTMLCommon')]
+        .filter(e => e.scrollWidth > e.clientWidth + 2 && getComputedStyle(e).overflowX !== 'visible')
+        .map(e => e.className + ' ' + e.scrollWidth + ' > ' + e.clientWidth);
+    const scrolls = [...slide.querySelectorAll('*')].filter(e => {
+        const s = getComputedStyle(e);
+        return /(auto|scroll)/.test(s.overflowY) && e.scrollHeight > e.clientHeight + 2;
+    }).length;
+    return {h: at.h, v: at.v, height: slide.scrollHeight, width: slide.scrollWidth, cut,
+            scrolls, notes: !!slide.querySelector('aside.notes'),
+            title: (slide.querySelector('h1, h2, h3, .course-continued, p') || slide)
+                   .textContent.trim().slice(0, 60)};
+})"""
+
+
+def test_every_slide_of_every_deck_fits_the_stage(browser, offline_builds):
+    """Open every deck offline at 1280×720, show every slide with all its fragments and
+    measure it: none taller or wider than the stage, no block cut at the right edge or
+    scrolling inside, no solution code anywhere, and speaker notes on the slides."""
+    out = built(offline_builds, "slides")
+    decks = sorted(out.glob("[0-9][0-9]_*.slides.html"))
+    assert len(decks) == len(list(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))
+    problems, total, with_notes = [], 0, 0
+    for deck in decks:
+        text = deck.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, deck.name
+        page, blocked = open_offline(browser, deck.as_uri(), {"width": STAGE_W, "height": STAGE_H})
+        page.locator(".reveal.ready").wait_for(state="attached", timeout=30_000)
+        page.wait_for_function(MATHJAX_DONE, timeout=60_000)
+        page.wait_for_function("() => [...document.images].every(i => i.complete)",
+                               timeout=30_000)
+        assert page.evaluate("() => Reveal.getConfig().width") == STAGE_W
+        assert page.evaluate("() => Reveal.getConfig().height") == STAGE_H
+        for s in page.evaluate(MEASURE_SLIDES):
+            total += 1
+            with_notes += s["notes"]
+            if s["height"] > STAGE_H or s["width"] > STAGE_W or s["cut"] or s["scrolls"]:
+                problems.append(f"{deck.name} slide {s['h']}.{s['v']} ({s['title']!r}): "
+                                f"{s['width']}×{s['height']} px, cut {s['cut'][:2]}, "
+                                f"{s['scrolls']} scrolling block(s)")
+        assert not blocked, f"{deck.name} tried to reach the network: {blocked[:5]}"
+        page.close()
+    assert total >= 10 * len(decks), f"only {total} slides in {len(decks)} decks"
+    assert not problems, f"{len(problems)} of {total} slides do not fit 1280×720:\n" + \
+        "\n".join(problems[:20])
+    assert with_notes >= total // 3, f"speaker notes on only {with_notes} of {total} slides"
+    index, blocked = open_offline(browser, (out / "index.html").as_uri())
+    assert index.locator(".card").count() == len(decks)
+    assert index.locator(".card").first.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
+    assert not blocked
+    index.close()
+
+
+def test_site_explorer_steps_without_a_kernel(browser, offline_builds):
+    """On the static site, moving a control of notebook 03's explorer changes its figure to
+    another pre-rendered one; notebook 04's explorer says it is a snapshot and shows no
+    control that moves nothing."""
+    out = built(offline_builds, "site")
+    page, blocked = open_offline(browser, (out / "index.html").as_uri())
+    page.locator("a[href^='03_']").first.click()
+    page.locator(".jp-Notebook").wait_for(timeout=20_000)
+    explorer = page.locator(".course-explorer[data-states]").first
+    explorer.scroll_into_view_if_needed()
+    assert "Pre-rendered explorer" in explorer.inner_text()
+    figure = explorer.locator("img.ce-figure")
+    before = figure.get_attribute("src")
+    control = explorer.locator("input[type=range]").first
+    control.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(b) => document.querySelector('.course-explorer img.ce-figure')"
+                           ".getAttribute('src') !== b", arg=before, timeout=10_000)
+    page.wait_for_function("() => { const i = document.querySelector("
+                           "'.course-explorer img.ce-figure'); "
+                           "return i.complete && i.naturalWidth > 0; }", timeout=10_000)
+    assert figure.get_attribute("src") != before
+    assert explorer.locator("output").first.inner_text() != "", "the value is shown"
+    assert page.locator(".widget-slider").count() == 0, "no widget slider that moves nothing"
+
+    page.goto((out / next(out.glob("04_*.html")).name).as_uri())
+    page.locator(".jp-Notebook").wait_for(timeout=20_000)
+    snapshot = page.locator(".course-explorer-snapshot")
+    assert snapshot.count() >= 1 and "Snapshot." in snapshot.first.inner_text()
+    assert snapshot.first.locator("img.ce-figure").evaluate("i => i.naturalWidth") > 0
+    assert page.locator(".widget-slider").count() == 0
+    assert not blocked, f"the site tried to reach the network: {blocked[:5]}"
+    page.close()
