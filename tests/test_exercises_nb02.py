@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from hints import gives_hint
 
 from course_lib import rnn_np
 from course_lib.exercises import ExerciseError, nb02
@@ -101,3 +102,21 @@ def test_chunked_reference_equals_torch_detach():
     ref = nb02.chunked_reference(x, h0, params, dh, k)
     np.testing.assert_allclose(ref["W_hh"], rnn.weight_hh_l0.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(ref["b_ih"], rnn.bias_ih_l0.grad.numpy(), rtol=1e-10)
+
+
+def test_hints_never_give_the_answer():
+    params, x, h0, dh = nb02._case(0)
+    _, cache = rnn_np.rnn_forward(x, h0, params)
+    want = rnn_np.rnn_backward(dh, cache)["b_ih"]
+    with gives_hint("wrong sign", want):
+        nb02.check_grad_b(lambda dh, h, W: -grad_b_reference(dh, h, W))
+    with gives_hint("averaged over the batch", want):
+        nb02.check_grad_b(lambda dh, h, W: grad_b_reference(dh, h, W) / h.shape[0])
+    with gives_hint("relative error.*1 − s_t²", want):
+        nb02.check_grad_b(lambda dh, h, W: grad_b_reference(dh, h, W.T))
+    params, x, h0, dh = truncation_case()
+    k, errors = nb02.smallest_k(params, x, h0, dh)
+    with gives_hint("larger k", k):
+        nb02.check_truncation_k(k - 1, params, x, h0, dh)
+    with gives_hint("try smaller ones", k):
+        nb02.check_truncation_k(k + 2, params, x, h0, dh)

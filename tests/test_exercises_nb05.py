@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from hints import gives_hint
 
 from course_lib.exercises import ExerciseError
 from course_lib.exercises.nb05 import check_irnn_init, check_step_jacobian, check_steps_to_vanish
@@ -80,3 +81,12 @@ def test_irnn_init(capsys):
 
     with pytest.raises(ExerciseError, match="standard deviation"):
         check_irnn_init(big_inputs)
+
+
+def test_hints_never_give_the_answer():
+    with gives_hint("left out ‖W‖₂", 20):
+        check_steps_to_vanish(10)
+    with gives_hint("still above 1e-6", 20):
+        check_steps_to_vanish(15)
+    with gives_hint("smallest", 20):
+        check_steps_to_vanish(25)
