@@ -46,3 +46,22 @@ def gives_hint(match: str, *answers):
         yield err
     assert_no_answer(str(err.value), *answers)
 
+
+
+def notebook_solution(notebook: str, cell_id: str, student: bool = False, **namespace) -> dict:
+    """Run the code cell ``cell_id`` of ``notebooks/<notebook>`` (its reference solution, or
+    with ``student`` its student-version stub) in ``namespace``; return the namespace."""
+    from pathlib import Path
+
+    import nbformat
+
+    from tools.student_version import strip_solutions
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / notebook
+    cell = next((c for c in nbformat.read(path, as_version=4).cells if c.get("id") == cell_id),
+                None)
+    if cell is None:
+        pytest.skip(f"{notebook} has no cell {cell_id!r}")
+    source = strip_solutions(cell.source)[0] if student else cell.source
+    exec(compile(source, f"{notebook}:{cell_id}", "exec"), namespace)  # noqa: S102
+    return namespace

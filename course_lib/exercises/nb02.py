@@ -10,6 +10,10 @@ import numpy as np
 
 from course_lib import rnn_np
 from course_lib.exercises import ExerciseError, passed, require, require_answer
+from course_lib.exercises.nb02_backward import (  # noqa: F401 (the notebook calls nb02.check_…)
+    check_rnn_backward,
+    check_rnn_step_backward,
+)
 
 GRAD_KEYS = ("W_ih", "W_hh", "b_ih", "b_hh")
 
