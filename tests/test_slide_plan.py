@@ -175,3 +175,23 @@ def test_course_decks_are_planned_within_the_stage(path):
         assert estimate <= sp.BUDGET_H or alone, (path.name, cells[0].source[:60], estimate)
     with_notes = sum(notes is not None for *_, notes in slides)
     assert with_notes >= len(slides) // 3, "the prose should be in the speaker notes"
+
+
+def test_html_tables_are_estimated_and_long_ones_go_to_the_notes():
+    row = "<tr><td>✓</td><td>a claim that takes a line or so of text to state</td></tr>"
+    short = f"<p><b>Claims</b>: 2 of 2 hold.</p><table>{row * 2}</table>"
+    long = f"<p><b>Claims</b>: 30 of 30 hold.</p><table>{row * 30}</table>"
+    assert sp.html_height(long) > sp.BUDGET_H > sp.html_height(short) > 2 * sp.TABLE_LINE
+
+    def cell(markup):
+        return v4.new_code_cell("ledger.table()", execution_count=1, outputs=[v4.new_output(
+            "execute_result", data={"text/html": markup, "text/plain": "table"},
+            execution_count=1)])
+
+    planned = sp.plan_slides(notebook(v4.new_markdown_cell("## Claims"), cell(short),
+                                      v4.new_markdown_cell("## More claims"), cell(long)))
+    slides = slides_of(planned)
+    shown = [c for c in slides[0][1] if c.cell_type == "code" and c.outputs]
+    assert shown and "2 of 2 hold" in shown[0].outputs[0]["data"]["text/html"]
+    assert not [c for c in slides[1][1] if c.cell_type == "code" and c.outputs]
+    assert "30 of 30 hold" in slides[1][2].source, "the long table is in the notes"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import html
 import math
 import re
 import struct
@@ -56,6 +57,8 @@ FIGURE_MAX_H = 470  # px: figures are scaled down to this height at most (CSS ma
 FIGURE_MAX_W = 1180
 MATH_LINE = 52  # px per line of display maths
 TABLE_ROW = 40
+TABLE_CHARS = 95  # characters of a table row per line at 20 px (columns share the width)
+TABLE_LINE = 30
 MAX_CODE_LINES = 14
 MAX_OUTPUT_LINES = 14
 SHORT_PARAGRAPH = 200  # characters of a paragraph still shown in full
@@ -267,6 +270,20 @@ def code_height(code: str, chars: int = CODE_CHARS, line: int = CODE_LINE) -> fl
     return sum(max(1, math.ceil(len(ln) / chars)) for ln in lines) * line + BLOCK_PAD
 
 
+def html_height(markup: str) -> float:
+    """Estimated px of an HTML output: its paragraphs as prose, each table row by the length
+    of its text (a row wraps like a line of prose at the table's 20 px font)."""
+    height = 0.0
+    for paragraph in re.findall(r"<p\b[^>]*>(.*?)</p>", markup, flags=re.S | re.I):
+        height += text_height(re.sub(r"<[^>]+>", "", paragraph)) + PARA_GAP
+    for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", markup, flags=re.S | re.I):
+        text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(row)).split())
+        height += max(1, math.ceil(len(text) / TABLE_CHARS)) * TABLE_LINE + 10
+    if height == 0:
+        height = text_height(re.sub(r"<[^>]+>", "", markup))
+    return height + BLOCK_PAD
+
+
 def png_size(b64: str) -> tuple[int, int]:
     """(width, height) of a base64 PNG from its header."""
     head = base64.b64decode(b64[:44])
@@ -430,6 +447,12 @@ def _output_piece(cell, output, shown_input: bool) -> Piece:
         height = figure_height(out)
     elif "text/html" in data and out.get("metadata", {}).get("course", {}).get("height"):
         height = float(out["metadata"]["course"]["height"])  # a static explorer
+    elif "text/html" in data:
+        markup = data["text/html"] if isinstance(data["text/html"], str) else "".join(
+            data["text/html"])
+        height = html_height(markup)
+        if height > BUDGET_H - HEADING_H[2]:
+            return Piece(None, notes=f"Output:\n\n{markup}")  # a long table: said, not shown
     elif kind == "stream" or "text/plain" in data:
         text = out.get("text", "") if kind == "stream" else data["text/plain"]
         text = text if isinstance(text, str) else "".join(text)
