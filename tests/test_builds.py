@@ -271,8 +271,8 @@ def test_slides_come_from_the_student_version_with_notes_and_a_styled_index(buil
     deck = (built / "slides" / "05_tiny.slides.html").read_text(encoding="utf-8")
     assert "SOLUTION" not in deck and "e.sum()" not in deck, "solution code reached a slide"
     assert "NotImplementedError" in deck, "the exercise's stub is on its slide"
-    assert '<aside class="notes">' in deck
-    notes = deck.split('<aside class="notes">', 1)[1].split("</aside>", 1)[0]
+    assert '<aside class="notes tex2jax_ignore">' in deck, "notes keep their TeX as typed"
+    notes = deck.split('<aside class="notes tex2jax_ignore">', 1)[1].split("</aside>", 1)[0]
     assert "A lecturer says this aloud" in notes, "long prose goes to the speaker notes"
     assert "width: 1280," in deck and "height: 720," in deck  # the stage
     index = (built / "slides" / "index.html").read_text(encoding="utf-8")

@@ -56,6 +56,8 @@ def test_split_markdown_keeps_maths_fences_and_lists_whole():
     ("A value of 0.99 works. More.", "A value of 0.99 works."),
     ("Call `f(). G` first. Then g.", "Call `f(). G` first."),
     ("no end", "no end"),
+    ("D. Britz, \"RNN tutorial\", WildML. More.", "D. Britz, \"RNN tutorial\", WildML."),
+    ("P. J. Werbos, Proc. IEEE 78(10), 1990. Next.", "P. J. Werbos, Proc. IEEE 78(10), 1990."),
 ])
 def test_first_sentence(text, first):
     assert sp.first_sentence(text) == first

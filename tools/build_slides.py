@@ -58,6 +58,9 @@ def build_deck(notebook: Path, out: Path) -> tuple[Path, int]:
         planned, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
     body = link_to_html(body, notebook_suffix=".slides.html")
     body = body.replace("</head>", f"<style>{SLIDE_CSS}</style>\n</head>", 1)
+    # The speaker view copies the notes' HTML into a window without MathJax: keep their TeX
+    # as typed (readable) instead of half-typeset.
+    body = body.replace('<aside class="notes">', '<aside class="notes tex2jax_ignore">')
     # reveal.js arrives through require.js; make it reachable (the browser test measures
     # every slide through Reveal's API)
     body = body.replace("function(Reveal, RevealNotes){",

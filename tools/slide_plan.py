@@ -104,7 +104,8 @@ _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SETUP_LINE = re.compile(r"^\s*(import\s|from\s+\S+\s+import\s|%|\)|[\w, ]+,?$|\w+\s*=\s*seed_everything\()")
 _BOLD_LEAD = re.compile(r"^(\*\*[^*]+\*\*)\s*(.*)$", re.DOTALL)
-_ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Fig.", "fig.", "al.", "cf.", "Eq.", "eq.", "§.", "p.")
+_ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Fig.", "fig.", "al.", "cf.", "Eq.", "eq.", "§.", "p.",
+                  "pp.", "Proc.", "Vol.", "No.", "Ph.D.", "St.", "Dr.", "resp.", "approx.")
 
 
 # ---- Markdown blocks -----------------------------------------------------------------------
@@ -323,6 +324,8 @@ def first_sentence(text: str) -> str:
             head = text[:i + 1]
             if head.endswith(_ABBREVIATIONS):
                 continue
+            if re.search(r"(?:^|[\s(])[A-Z]\.$", head):
+                continue  # an initial: "D. Britz", "P. J. Werbos"
             nxt = rest.lstrip()[:1]
             if nxt and not (nxt.isupper() or nxt in "($*`[\"'—–0123456789"):
                 continue
