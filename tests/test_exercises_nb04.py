@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from hints import gives_hint
 
 from course_lib.clipping import clip_grad_norm
 from course_lib.exercises import ExerciseError
@@ -101,3 +102,37 @@ def test_threshold_choice_hints_without_the_answer():
     check_threshold_choice(lambda lr: 0.2, run=lambda s, lr, t: seen.append((s, lr, t)) or
                            {"test_acc": 1.0})
     assert seen == [(5, 1.0, 0.2), (6, 1.0, 0.2), (7, 1.0, 0.2)]
+
+
+def test_hints_never_give_the_answer():
+    from course_lib.exercises.nb04 import _cases
+
+    norms = [clip_grad_norm(g, m)[1] for g, m in _cases()]
+
+    def sum_of_norms(grads, max_norm):
+        clipped, _ = clip_grad_norm(grads, max_norm)
+        return clipped, sum(float(np.linalg.norm(g)) for g in grads.values())
+
+    with gives_hint("added the arrays' norms", *norms):
+        check_my_clip_norm(sum_of_norms)
+
+    def squared(grads, max_norm):
+        clipped, n = clip_grad_norm(grads, max_norm)
+        return clipped, n ** 2
+
+    with gives_hint("squared norm", *norms):
+        check_my_clip_norm(squared)
+
+    def value_clipped(grads, max_norm):
+        _, n = clip_grad_norm(grads, max_norm)
+        return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}, n
+
+    with gives_hint("value clipping", *norms):
+        check_my_clip_norm(value_clipped)
+    angle = value_clip_angle()
+    with gives_hint("radians", angle):
+        check_value_clip_angle(np.radians(angle))
+    with gives_hint("cosine", angle):
+        check_value_clip_angle(np.cos(np.radians(angle)))
+    with gives_hint("too large", angle):
+        check_value_clip_angle(45.0)

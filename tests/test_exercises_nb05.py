@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from hints import gives_hint
 
 from course_lib.exercises import ExerciseError
 from course_lib.exercises.nb05 import check_irnn_init, check_step_jacobian, check_steps_to_vanish
@@ -147,3 +148,12 @@ def test_cue_frontier_with_real_training():
     wrong[d_stop] = 0.99  # claims the far distance is learned
     with pytest.raises(ExerciseError, match="still learns"):
         check_cue_frontier(wrong, d_stop)
+
+
+def test_hints_never_give_the_answer():
+    with gives_hint("left out ‖W‖₂", 20):
+        check_steps_to_vanish(10)
+    with gives_hint("still above 1e-6", 20):
+        check_steps_to_vanish(15)
+    with gives_hint("smallest", 20):
+        check_steps_to_vanish(25)

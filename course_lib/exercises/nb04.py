@@ -34,23 +34,34 @@ def check_my_clip_norm(fn) -> None:
             require(np.array_equal(grads[k], before[k]),
                     f"you modified the input grads[{k!r}] in place: return new arrays")
         if not math.isclose(float(norm), want_norm, rel_tol=1e-9):
-            local = max(float(np.linalg.norm(v)) for v in before.values())
-            extra = (" You seem to return one array's norm: the norm is global, "
-                     "sqrt(Σ over all arrays of their squared entries).") if math.isclose(
-                float(norm), local, rel_tol=1e-9) else ""
-            raise ExerciseError(f"total_norm = {float(norm):.6g}, expected {want_norm:.6g}.{extra}")
+            norms = [float(np.linalg.norm(v)) for v in before.values()]
+            hints = {
+                "you return one array's norm: the norm is global, sqrt(Σ over all arrays of "
+                "their squared entries)": max(norms),
+                "you added the arrays' norms; the global norm is sqrt(Σ of all squared "
+                "entries), not Σ of the norms": sum(norms),
+                "you returned the squared norm: take the square root": want_norm ** 2,
+            }
+            for hint, wrong in hints.items():
+                if math.isclose(float(norm), wrong, rel_tol=1e-9):
+                    raise ExerciseError(f"total_norm is wrong: {hint}")
+            raise ExerciseError(f"total_norm is too {'small' if norm < want_norm else 'large'}: "
+                                "it is the norm of the gradient *before* clipping, "
+                                "sqrt(Σ over all arrays of their squared entries)")
         require(set(clipped) == set(before), f"clipped has keys {sorted(clipped)}, expected "
                                              f"{sorted(before)}")
         for k in before:
             got = np.asarray(clipped[k], dtype=float)
             if not np.allclose(got, want[k], rtol=1e-5, atol=0):
                 if want_norm < max_norm:
-                    raise ExerciseError(f"‖g‖ = {want_norm:.3g} is below max_norm = {max_norm}, "
+                    raise ExerciseError(f"in this case ‖g‖ is below max_norm = {max_norm}, "
                                         "so the gradient must stay as it is; you changed it "
                                         "(did you forget min(1, ·)?)")
-                raise ExerciseError(f"clipped[{k!r}] differs from g · max_norm/‖g‖ (expected "
-                                    f"first entries {want[k].ravel()[:2]}, got "
-                                    f"{got.ravel()[:2]})")
+                if np.allclose(got, np.clip(before[k], -max_norm, max_norm), rtol=1e-5, atol=0):
+                    raise ExerciseError("that is value clipping (each entry clamped); norm "
+                                        "clipping scales the whole gradient by max_norm/‖g‖")
+                raise ExerciseError(f"clipped[{k!r}] is not g · max_norm/‖g‖: every array is "
+                                    "scaled by the same factor, computed from the global norm")
     passed("my_clip_norm matches clip_grad_norm (global norm, never scales up, input untouched)")
 
 
@@ -68,12 +79,16 @@ def check_value_clip_angle(angle) -> None:
     if not math.isclose(angle, ref, rel_tol=1e-6, abs_tol=1e-6):
         if math.isclose(angle, math.radians(ref), rel_tol=1e-6):
             raise ExerciseError(f"angle = {angle:.4f} looks like radians; the answer is asked "
-                                f"in degrees ({ref:.2f}°): use np.degrees")
+                                "in degrees: use np.degrees")
+        if math.isclose(angle, math.cos(math.radians(ref)), rel_tol=1e-6):
+            raise ExerciseError("that is the cosine of the angle; take np.arccos of it and "
+                                "convert to degrees")
         if abs(angle) < 1e-6:
             raise ExerciseError("angle = 0: that is what norm clipping gives; value clipping "
                                 "clamps each entry separately, so the direction turns")
-        raise ExerciseError(f"angle = {angle:.4f}°, expected {ref:.2f}° "
-                            "(arccos of the cosine between g and the clipped g)")
+        raise ExerciseError(f"angle = {angle:.4f}° is too {'small' if angle < ref else 'large'}: "
+                            "clamp each entry of g to [−1, 1], then take arccos of "
+                            "g·c / (‖g‖ ‖c‖) in degrees")
     passed(f"value clipping turned g by {ref:.1f}°; norm clipping would turn it by 0°")
 
 

@@ -46,13 +46,13 @@ def check_step_jacobian(step_jacobian) -> None:
 
 
 def check_steps_to_vanish(k) -> None:
-    """The smallest k with (‖W‖₂ · max σ′)^k < 1e-6 for ‖W‖₂ = 2: (2 · 1/4)^k = 0.5^k → 20."""
+    """The smallest k with (‖W‖₂ · max σ′)^k < 1e-6 for ‖W‖₂ = 2 (sigmoid, σ′ ≤ 1/4)."""
     require_answer(k, "k")
     if isinstance(k, float) and k.is_integer():
         k = int(k)
     require(isinstance(k, (int, np.integer)), f"k should be an int (a number of steps), got "
                                               f"{type(k).__name__}")
-    expected = int(np.ceil(np.log(1e-6) / np.log(0.5)))  # 0.5^20 ≈ 9.5e-7
+    expected = int(np.ceil(np.log(1e-6) / np.log(0.5)))
     if k == expected:
         return passed(f"k = {k}: the bound 0.5^{k} = {0.5**k:.1e} < 1e-6, while "
                       f"0.5^{k - 1} = {0.5**(k - 1):.1e} is not")
