@@ -88,25 +88,33 @@ unit: venv
 notebooks: venv
 	$(PYTEST) notebooks
 
-# CI installs Debian's Chromium for the browser test; elsewhere the test skips without it.
+# CI installs Debian's Chromium for the browser test, and Debian's Noto CJK fonts so that the
+# Chinese edition shows real glyphs there (the test checks them); elsewhere the test skips
+# without Chromium.
 browser-deps:
 	@if [ -n "$$CI" ] && [ ! -x /usr/bin/chromium ]; then \
 	  echo "CI: installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if [ -n "$$CI" ] && [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  echo "CI: installing Debian's fonts-noto-cjk for the browser test of the Chinese edition"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
 	fi
 
 # ---- authors and instructors ------------------------------------------------------------
 execute: venv
 	$(BIN)/python -m tools.execute_notebooks $(if $(FORCE),--force) $(NB)
 
+# student, slides and site: English in build/X/, the Chinese edition (notebooks/zh/, when
+# built by `make zh`) in build/X/zh/, each page linked to its twin; EDITION=en or EDITION=zh for one.
 student: venv
-	$(BIN)/python -m tools.student_version --out build/student
+	$(BIN)/python -m tools.student_version --out build/student --lang $(or $(EDITION),all)
 
 slides: venv node_modules/.installed
-	$(BIN)/python -m tools.build_slides --out build/slides
+	$(BIN)/python -m tools.build_slides --out build/slides --lang $(or $(EDITION),all)
 
 site: venv node_modules/.installed
-	$(BIN)/python -m tools.build_site --out build/site
+	$(BIN)/python -m tools.build_site --out build/site --lang $(or $(EDITION),all)
 
 bench: venv
 	$(BIN)/python -m tools.benchmark

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -16,7 +17,15 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbformat import v4
 
-from tools import build_site, build_slides, offline_assets, pages, personal_copy, student_version
+from tools import (
+    build_site,
+    build_slides,
+    offline_assets,
+    pages,
+    personal_copy,
+    slide_plan,
+    student_version,
+)
 from tools.notebooks import course_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +89,30 @@ def make_course(folder: Path) -> Path:
     return path
 
 
+ZH_PROSE = "归一化指数函数把得分变成和为一的概率。" * 6 + "讲课时口头说明，而不是写在幻灯片上。"
+
+
+def add_chinese(folder: Path) -> Path:
+    """The Chinese edition of :func:`make_course`'s notebook in ``folder/zh/``, as
+    ``tools.i18n`` builds it: same code cells and outputs, translated Markdown, links out of
+    the folder one level further up, an "English version" link first. Returns its path."""
+    nb = nbformat.read(folder / "05_tiny.ipynb", as_version=4)
+    nb.cells[0].source = ("*[English version](../05_tiny.ipynb)*\n\n# 05 · 小笔记本\n\n"
+                          "## 学习目标\n\n- 计算 **softmax（归一化指数函数）** $\\sigma(z)$；\n"
+                          "- 通过检查。\n\n见[术语表](glossary.md)和[记录](../../CLAIMS.md)。\n\n"
+                          + ZH_PROSE)
+    nb.cells[2].source = "## 练习\n\n1. 写出 `softmax`。"
+    nb.cells[5].source = "## 小结"
+    nb.metadata["course"] = {"language": "zh", "translates": "../05_tiny.ipynb"}
+    (folder / "zh").mkdir(exist_ok=True)
+    nbformat.write(nb, folder / "zh" / "05_tiny.ipynb")
+    (folder / "zh" / "glossary.md").write_text(
+        "# 术语表\n\n| 中文 | English | 笔记本 |\n|---|---|---|\n"
+        "| 归一化指数函数 | softmax | [05](05_tiny.ipynb) |\n\n"
+        "English: [../glossary.md](../glossary.md)\n", encoding="utf-8")
+    return folder / "zh" / "05_tiny.ipynb"
+
+
 # ---------------------------------------------------------------- student version
 
 def test_strip_solutions_keeps_indentation_and_code_around():
@@ -118,6 +151,29 @@ def test_student_version_of_a_notebook(tmp_path):
     assert checker.outputs == [] and checker.source == CHECKER_CELL
     assert nb.cells[1].outputs and after.outputs, "outputs outside the exercise must stay"
     assert (out / "glossary.md").exists() and (out / "images" / "pic.png").exists()
+
+
+def test_student_version_in_chinese(tmp_path, capsys):
+    src = make_course(tmp_path / "src")
+    zh = add_chinese(src.parent)
+    out = tmp_path / "student"
+    assert student_version.main(["--src", str(src.parent), "--out", str(out)]) == 0
+    assert str(out / "zh" / "05_tiny.ipynb") in capsys.readouterr().out
+    text = (out / "zh" / "05_tiny.ipynb").read_text(encoding="utf-8")
+    assert "SOLUTION" not in text and "e.sum()" not in text and "✓ softmax" not in text
+    nb = nbformat.read(out / "zh" / "05_tiny.ipynb", as_version=4)
+    assert "raise NotImplementedError()" in nb.cells[3].source and nb.cells[3].outputs == []
+    assert nb.cells[2].source.startswith("## 练习") and nb.cells[1].outputs
+    assert (out / "zh" / "glossary.md").read_text(encoding="utf-8").startswith("# 术语表")
+    assert "e.sum()" in zh.read_text(encoding="utf-8"), "the Chinese notebook itself is kept"
+    # one edition only; a missing edition asked for by name is an error
+    assert student_version.main(["--src", str(src.parent), "--out", str(tmp_path / "en"),
+                                 "--lang", "en"]) == 0
+    assert not (tmp_path / "en" / "zh").exists()
+    (src.parent / "zh" / "05_tiny.ipynb").unlink()
+    assert student_version.main(["--src", str(src.parent), "--out", str(tmp_path / "x"),
+                                 "--lang", "zh"]) == 1
+    assert "no zh edition" in capsys.readouterr().err
 
 
 def test_student_version_reports_file_and_cell(tmp_path, capsys):
@@ -184,6 +240,54 @@ def test_personal_copy_never_overwrites_and_updates_only_unmodified(tmp_path):
     assert "images/new.png" in third["unchanged"]
 
 
+def test_personal_copy_includes_the_chinese_edition_and_never_overwrites_it(tmp_path):
+    src = make_course(tmp_path / "src").parent
+    add_chinese(src)
+    dest = tmp_path / "mine"
+    first = personal_copy.personal_copy(src, dest)
+    assert {"zh/05_tiny.ipynb", "zh/glossary.md"} <= set(first["copied"])
+    assert (dest / "zh" / "05_tiny.ipynb").read_bytes() == (src / "zh" / "05_tiny.ipynb"
+                                                           ).read_bytes()
+    manifest = json.loads((dest / personal_copy.MANIFEST).read_text())
+    assert {"zh/05_tiny.ipynb", "zh/glossary.md"} <= set(manifest)
+
+    (dest / "zh" / "05_tiny.ipynb").write_text("我的作业", encoding="utf-8")  # learner edits
+    nb = nbformat.read(src / "zh" / "05_tiny.ipynb", as_version=4)  # course changes both
+    nb.cells[5].source = "## 小结（新）"
+    nbformat.write(nb, src / "zh" / "05_tiny.ipynb")
+    (src / "zh" / "glossary.md").write_text("# 术语表 v2\n", encoding="utf-8")
+    again = personal_copy.personal_copy(src, dest, update=True)
+    assert again["kept"] == ["zh/05_tiny.ipynb"] and again["updated"] == ["zh/glossary.md"]
+    assert (dest / "zh" / "05_tiny.ipynb").read_text(encoding="utf-8") == "我的作业"
+    assert (dest / "zh" / "glossary.md").read_text(encoding="utf-8") == "# 术语表 v2\n"
+
+
+def test_links_of_the_copies_reach_what_the_originals_reach(tmp_path):
+    """``my_notebooks/`` sits beside ``notebooks/``: a relative link of a copied English or
+    Chinese notebook resolves to the same file as from the original (the ledger at the top,
+    the glossary beside it, the Chinese notebook's English twin)."""
+    repo = tmp_path / "repo"
+    src = make_course(repo / "notebooks").parent
+    zh = add_chinese(src)
+    (repo / "CLAIMS.md").write_text("# ledger\n", encoding="utf-8")
+    dest = repo / "my_notebooks"
+    personal_copy.personal_copy(src, dest)
+    for original in (src / "05_tiny.ipynb", zh):
+        copy = dest / original.relative_to(src)
+        links = [m for c in nbformat.read(original, as_version=4).cells
+                 if c.cell_type == "markdown"
+                 for m in re.findall(r"\]\(([^)#]+\.(?:md|ipynb))\)", c.source)
+                 if (original.parent / m).exists()]  # (the tiny course's 06 does not exist)
+        assert links, f"{original.name}: no links to check"
+        for link in links:
+            from_original = (original.parent / link).resolve()
+            from_copy = (copy.parent / link).resolve()
+            assert from_copy.exists(), f"{copy}: {link} leads nowhere"
+            same = from_copy == from_original or (
+                from_copy.relative_to(dest) == from_original.relative_to(src))
+            assert same, f"{copy}: {link} -> {from_copy}, the original's -> {from_original}"
+
+
 def test_personal_copy_student_version(tmp_path, capsys):
     src = make_course(tmp_path / "src").parent
     dest = tmp_path / "mine"
@@ -194,6 +298,10 @@ def test_personal_copy_student_version(tmp_path, capsys):
     nbformat.validate(nbformat.reads(text, as_version=4))
     assert personal_copy.main(["--src", str(src), "--dest", str(dest), "--student"]) == 0
     assert "already up to date" in capsys.readouterr().out
+    add_chinese(src)
+    assert personal_copy.main(["--src", str(src), "--dest", str(dest), "--student"]) == 0
+    zh = (dest / "zh" / "05_tiny.ipynb").read_text(encoding="utf-8")
+    assert "raise NotImplementedError()" in zh and "e.sum()" not in zh and "练习" in zh
 
 
 # ---------------------------------------------------------------- offline slides and site
@@ -233,6 +341,7 @@ def built(tmp_path_factory):
         pytest.skip(message)
     base = tmp_path_factory.mktemp("offline")
     src = make_course(base / "src").parent
+    add_chinese(src)
     assert build_slides.main(["--src", str(src), "--out", str(base / "slides")]) == 0
     assert build_site.main(["--src", str(src), "--out", str(base / "site")]) == 0
     return base
@@ -281,6 +390,68 @@ def test_slides_come_from_the_student_version_with_notes_and_a_styled_index(buil
     assert "<kbd>s</kbd> speaker view" in index
 
 
+@pytest.mark.parametrize("kind, suffix", [("slides", ".slides.html"), ("site", ".html")])
+def test_chinese_pages_exist_and_link_to_their_english_twins(built, kind, suffix):
+    out = built / kind
+    en, zh = out / f"05_tiny{suffix}", out / "zh" / f"05_tiny{suffix}"
+    assert sorted(p.name for p in (out / "zh").glob("*.html")) == sorted(
+        [zh.name, "glossary.html", "index.html"])
+    en_text, zh_text = en.read_text(encoding="utf-8"), zh.read_text(encoding="utf-8")
+    assert '<html lang="zh"' in zh_text and "小笔记本" in zh_text
+    assert f'class="course-twin" href="../05_tiny{suffix}"' in zh_text      # 中文 -> English
+    assert f'class="course-twin" href="zh/05_tiny{suffix}"' in en_text      # English -> 中文
+    assert f'href="../05_tiny{suffix}"' in zh_text.split("English version", 1)[0][-200:], (
+        "the notebook's own English-version link points at the English page")
+    assert 'href="glossary.html"' in zh_text
+    # the Chinese pages load the English pages' assets: nothing copied twice, nothing online
+    assert "../assets/requirejs/require.js" in zh_text and not (out / "zh" / "assets").exists()
+    for asset in ("requirejs/require.js", "mathjax/MathJax.js"):
+        assert (out / "assets" / asset).exists()
+    assert offline_assets.external_asset_references(out) == {}
+    zh_index = (out / "zh" / "index.html").read_text(encoding="utf-8")
+    en_index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="05_tiny{suffix}"><span class="num">05</span> · 小笔记本</a>' in zh_index
+    assert 'class="course-twin" href="../index.html"' in zh_index
+    assert 'class="course-twin" href="zh/index.html"' in en_index
+    assert f'class="twin" href="zh/05_tiny{suffix}"' in en_index             # per card
+    assert 'class="cards"' in zh_index and 'lang="zh-CN"' in zh_index
+    assert "../assets/mathjax/MathJax.js" in zh_index
+    glossary = (out / "zh" / "glossary.html").read_text(encoding="utf-8")
+    assert "归一化指数函数" in glossary and 'href="../glossary.html"' in glossary
+
+
+def test_chinese_slides_have_no_solutions_and_chinese_continuations(built):
+    deck = (built / "slides" / "zh" / "05_tiny.slides.html").read_text(encoding="utf-8")
+    assert "SOLUTION" not in deck and "e.sum()" not in deck and "✓ softmax" not in deck
+    assert "NotImplementedError" in deck
+    assert "Noto Sans CJK SC" in deck, "Chinese text asks for a CJK font"
+    assert "☰ 目录" in deck and "☰ decks" not in deck
+    notes = deck.split('<aside class="notes tex2jax_ignore">', 1)[1].split("</aside>", 1)[0]
+    assert "讲课时口头说明" in notes, "the long Chinese paragraph's rest is in the notes"
+    shown = deck.split('<aside class="notes tex2jax_ignore">', 1)[0]
+    assert "归一化指数函数把得分变成和为一的概率。" in shown, "its first sentence is shown"
+    assert "讲课时口头说明" not in shown
+
+
+def test_slide_estimates_count_chinese_characters_twice():
+    """A CJK glyph is about twice as wide as a Latin letter (measured in Chromium on a deck:
+    23.0 px against 9.8 px per letter of English prose at 24 px), so Chinese lines wrap after
+    about half as many characters."""
+    assert slide_plan.display_width("RNN") == 3
+    assert slide_plan.display_width("循环，网络。") == 12
+    assert slide_plan.visible_length("**循环**神经网络 $h_t$") == 12 + 1 + 2  # markup gone
+    english, chinese = "x" * 184, "循" * 92
+    assert slide_plan.text_height(chinese) == slide_plan.text_height(english) == 2 * 34
+    assert slide_plan.text_height("循" * 93) == 3 * 34
+    assert slide_plan.first_sentence("梯度会爆炸。裁剪能防止它！其余") == "梯度会爆炸。"
+    assert slide_plan.first_sentence("他说“好。”然后走了") == "他说“好。”然后走了"
+    assert slide_plan.first_sentence("见 $a.b$ 与 `x.y`。然后") == "见 $a.b$ 与 `x.y`。"
+    planned = slide_plan.plan_slides(v4.new_notebook(
+        cells=[v4.new_markdown_cell("## 标题\n\n" + "\n\n".join(["短句。"] * 30))],
+        metadata={"course": {"language": "zh"}}))
+    assert "标题（续）" in "".join(c.source for c in planned.cells)
+
+
 def test_slides_refuse_solution_code(tmp_path, monkeypatch, capsys):
     """If solution code got past the student version, the build stops instead of showing it."""
     src = make_course(tmp_path / "src")
@@ -298,7 +469,8 @@ def test_missing_node_modules_is_explained(tmp_path):
 
 @pytest.mark.parametrize("module, option", [
     (student_version, "--out"), (build_slides, "--out"), (build_site, "--out"),
-    (personal_copy, "--update"),
+    (personal_copy, "--update"), (student_version, "--lang"), (build_slides, "--lang"),
+    (build_site, "--lang"),
 ])
 def test_help(module, option, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -18,6 +18,10 @@ exporter renders. The defaults come from the notebook's structure, because cells
   "<title> (continued)". Every shown piece has an estimated height (the CSS below fixes the
   font sizes the estimate uses); the browser test measures the real slides.
 
+Chinese (the ``notebooks/zh/`` edition) has no spaces and a glyph about twice as wide as a
+Latin letter: lengths are counted in display columns (a wide East Asian character is two,
+:func:`display_width`), and a sentence also ends at 。！？ with no space after it.
+
 Per-cell metadata overrides the defaults: ``slideshow.slide_type`` "slide"/"subslide" starts
 one at the cell, "fragment" reveals the cell on a key press, "notes" sends the whole cell to
 the notes, "skip" leaves it out (JupyterLab: the property inspector's "Slide Type"). A cell
@@ -34,6 +38,7 @@ import html
 import math
 import re
 import struct
+import unicodedata
 from dataclasses import dataclass, field
 
 import nbformat
@@ -104,6 +109,8 @@ _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SETUP_LINE = re.compile(r"^\s*(import\s|from\s+\S+\s+import\s|%|\)|[\w, ]+,?$|\w+\s*=\s*seed_everything\()")
 _BOLD_LEAD = re.compile(r"^(\*\*[^*]+\*\*)\s*(.*)$", re.DOTALL)
+_CJK_STOP = "。！？"  # sentence ends in Chinese (full-width, no space after)
+CONTINUED = {"en": "{title} (continued)", "zh": "{title}（续）"}
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Fig.", "fig.", "al.", "cf.", "Eq.", "eq.", "§.", "p.",
                   "pp.", "Proc.", "Vol.", "No.", "Ph.D.", "St.", "Dr.", "resp.", "approx.")
 
@@ -224,15 +231,22 @@ def _list_items(text: str) -> list[str]:
 
 
 # ---- heights -------------------------------------------------------------------------------
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a proportional font, in Latin letters: a wide or full-width
+    East Asian character (CJK ideographs, kana, full-width punctuation such as ，。：) counts
+    two, every other character one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def visible_length(markdown: str) -> int:
-    """Roughly how many characters ``markdown`` shows once rendered (markup and TeX commands
-    removed, a TeX command counted as one character)."""
+    """Roughly how many Latin-letter widths ``markdown`` shows once rendered (markup and TeX
+    commands removed, a TeX command counted as one character, a CJK character as two)."""
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\\[A-Za-z]+", "x", text)
     text = re.sub(r"[*_`${}^\\]", "", text)
     text = re.sub(r"<[^>]+>", "", text)
-    return len(" ".join(text.split()))
+    return display_width(" ".join(text.split()))
 
 
 def text_height(markdown: str, chars: int = TEXT_CHARS, line: int = TEXT_LINE) -> float:
@@ -268,7 +282,7 @@ def block_height(block: Block) -> float:
 def code_height(code: str, chars: int = CODE_CHARS, line: int = CODE_LINE) -> float:
     """Estimated px of a code or text block (long lines wrap)."""
     lines = code.rstrip("\n").split("\n")
-    return sum(max(1, math.ceil(len(ln) / chars)) for ln in lines) * line + BLOCK_PAD
+    return sum(max(1, math.ceil(display_width(ln) / chars)) for ln in lines) * line + BLOCK_PAD
 
 
 def html_height(markup: str) -> float:
@@ -279,7 +293,7 @@ def html_height(markup: str) -> float:
         height += text_height(re.sub(r"<[^>]+>", "", paragraph)) + PARA_GAP
     for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", markup, flags=re.S | re.I):
         text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(row)).split())
-        height += max(1, math.ceil(len(text) / TABLE_CHARS)) * TABLE_LINE + 10
+        height += max(1, math.ceil(display_width(text) / TABLE_CHARS)) * TABLE_LINE + 10
     if height == 0:
         height = text_height(re.sub(r"<[^>]+>", "", markup))
     return height + BLOCK_PAD
@@ -307,7 +321,8 @@ def figure_height(output) -> float:
 # ---- sentences -----------------------------------------------------------------------------
 def first_sentence(text: str) -> str:
     """The first sentence of Markdown ``text`` (never cut inside ``$…$``, `` `…` `` or a
-    link; common abbreviations and decimals are not sentence ends); all of it if one."""
+    link; common abbreviations and decimals are not sentence ends; 。！？ end a Chinese
+    sentence, followed by a space or not); all of it if one."""
     depth = {"$": False, "`": False}
     bracket = 0
     for i, ch in enumerate(text):
@@ -317,6 +332,11 @@ def first_sentence(text: str) -> str:
             bracket += 1
         elif ch in "])":
             bracket = max(0, bracket - 1)
+        elif ch in _CJK_STOP and not any(depth.values()) and bracket == 0:
+            rest = text[i + 1:].lstrip()
+            # a closing quote or bracket, or the text's end, belongs to this sentence
+            if rest and rest[0] not in "”’」』）)*":
+                return text[:i + 1].strip()
         elif ch in ".!?" and not any(depth.values()) and bracket == 0:
             rest = text[i + 1:]
             if not rest[:1].isspace():
@@ -508,9 +528,11 @@ def cell_pieces(cell) -> list[Piece]:
     return pieces
 
 
-def pack(pieces: list[Piece]) -> list[Slide]:
+def pack(pieces: list[Piece], lang: str = "en") -> list[Slide]:
     """Pieces into slides: breaks where asked, a continuation sub-slide where a piece would
-    overflow ``BUDGET_H``; notes go to the slide the notebook is at when they come."""
+    overflow ``BUDGET_H`` (headed in ``lang``, see :data:`CONTINUED`); notes go to the slide
+    the notebook is at when they come."""
+    continued = CONTINUED.get(lang, CONTINUED["en"])
     slides: list[Slide] = []
     title = ""
     pending_notes: list[str] = []
@@ -524,7 +546,8 @@ def pack(pieces: list[Piece]) -> list[Slide]:
         elif not slides:
             slides.append(Slide("slide", title))
         elif slides[-1].height + piece.height + PIECE_GAP > BUDGET_H and slides[-1].pieces:
-            cont = Piece(_markdown_cell(f'<p class="course-continued">{title} (continued)</p>'
+            cont = Piece(_markdown_cell('<p class="course-continued">'
+                                        f'{continued.format(title=title)}</p>'
                                         if title else ""), CONTINUED_H)
             slides.append(Slide("subslide", title, [cont], CONTINUED_H))
         slide = slides[-1]
@@ -576,7 +599,7 @@ def plan_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` laid out as slides (see the module docstring); ``nb`` is unchanged."""
     pieces = [p for cell in nb.cells for p in cell_pieces(cell)]
     planned = copy.deepcopy(nb)
-    planned.cells = emit(pack(pieces))
+    planned.cells = emit(pack(pieces, nb.metadata.get("course", {}).get("language", "en")))
     if not planned.cells:
         raise ValueError("the notebook has nothing to show on a slide")
     return planned
