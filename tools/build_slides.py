@@ -58,6 +58,8 @@ _HOME = ('<div class="course-home" style="position:fixed;left:10px;bottom:8px;z-
          'style="color:#57606a;text-decoration:none">{decks}</a>{twin}</div>')
 _TWIN = (' · <a class="course-twin" href="{href}" hreflang="{hreflang}" '
          'style="color:#57606a;text-decoration:none">{name}</a>')
+# The line tools.i18n puts first in a translated notebook: "*[English version](../NN_x.ipynb)*"
+_TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\(\.\./\d\d_[\w-]+\.ipynb\)\*\s*")
 # The Chinese decks: CJK glyphs from a CJK font (after reveal's Latin one), as the pages.
 _CJK_CSS = (f'.reveal, .reveal .jp-RenderedHTMLCommon, .reveal h1, .reveal h2, .reveal h3, '
             f'.reveal h4 {{ font-family: "Source Sans Pro", Helvetica, {CJK_FONTS}, '
@@ -76,6 +78,10 @@ def build_deck(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     """
     nb = nbformat.read(notebook, as_version=4)
     student, _ = student_notebook(nb, notebook.name)
+    if twin:  # the deck links its twin itself: no slide that holds only the notebook's link
+        first = next((c for c in student.cells if c.cell_type == "markdown"), None)
+        if first is not None:
+            first.source = _TWIN_LINE.sub("", first.source, count=1)
     student, counts = static_explorers(student, notebook.stem, out)
     planned = plan_slides(student)
     exporter = make_exporter("slides", prefix="assets" if lang == "en" else "../assets")

@@ -234,7 +234,12 @@ def _list_items(text: str) -> list[str]:
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a proportional font, in Latin letters: a wide or full-width
     East Asian character (CJK ideographs, kana, full-width punctuation such as ，。：) counts
-    two, every other character one."""
+    two, every other character one.
+
+    Measured in Chromium on a Chinese deck (24 px prose, Noto Sans CJK SC after reveal's
+    Source Sans Pro): 23.0 px per hanzi, 9.8 px per letter of English prose, so a 1221 px
+    line holds 53 hanzi or 124 letters. The estimate's ``TEXT_CHARS`` = 92 columns allow 46
+    hanzi or 92 letters: both on the safe side (87 % and 74 % of a real line)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
