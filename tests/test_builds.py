@@ -333,6 +333,10 @@ def test_title_and_goals():
         "# 07 · GRU\n\n**Learning goals**\n\nBy the end you can:\n\n- one\n  continued\n"
         "- two\n\nThen prose.")])
     assert pages.title_and_goals(nb, "x") == ("07 · GRU", ["one continued", "two"])
+    zh = v4.new_notebook(cells=[v4.new_markdown_cell(
+        "*[English version](../07_gru.ipynb)*\n\n# 07 · 门控循环单元\n\n**学习目标。** 学完本笔记本，"
+        "你将能够\n\n1. 一；\n2. 二。\n\n正文。")])
+    assert pages.title_and_goals(zh, "x") == ("07 · 门控循环单元", ["一；", "二。"])
 
 
 @pytest.fixture(scope="module")
@@ -417,6 +421,7 @@ def test_chinese_pages_exist_and_link_to_their_english_twins(built, kind, suffix
     zh_index = (out / "zh" / "index.html").read_text(encoding="utf-8")
     en_index = (out / "index.html").read_text(encoding="utf-8")
     assert f'<a href="05_tiny{suffix}"><span class="num">05</span> · 小笔记本</a>' in zh_index
+    assert "<li>计算 <strong>softmax（归一化指数函数）</strong>" in zh_index  # goals on the card
     assert 'class="course-twin" href="../index.html"' in zh_index
     assert 'class="course-twin" href="zh/index.html"' in en_index
     assert f'class="twin" href="zh/05_tiny{suffix}"' in en_index             # per card

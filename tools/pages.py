@@ -51,7 +51,7 @@ TEXT = {
 }
 # Fonts with Chinese glyphs, after the Latin ones: Debian's fonts-noto-cjk, macOS, Windows.
 CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"'
-_GOALS_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)\s*learning goals\b", re.IGNORECASE)
+_GOALS_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)\s*(?:learning goals\b|学习目标)", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 PAGE_CSS = """
