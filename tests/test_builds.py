@@ -461,6 +461,13 @@ def test_slide_estimates_count_chinese_characters_twice():
         cells=[v4.new_markdown_cell("## 标题\n\n" + "\n\n".join(["短句。"] * 30))],
         metadata={"course": {"language": "zh"}}))
     assert "标题（续）" in "".join(c.source for c in planned.cells)
+    long_code = v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(30)),
+                                 outputs=[stream("行\n" * 40)])
+    planned = slide_plan.plan_slides(v4.new_notebook(
+        cells=[v4.new_markdown_cell("## 标题"), long_code],
+        metadata={"course": {"language": "zh"}}))
+    notes = "".join(c.source for c in planned.cells)
+    assert "代码（30 行，见笔记本）：" in notes and "输出：" in notes and "Output:" not in notes
 
 
 def test_slides_refuse_solution_code(tmp_path, monkeypatch, capsys):

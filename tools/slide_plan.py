@@ -111,6 +111,9 @@ _SETUP_LINE = re.compile(r"^\s*(import\s|from\s+\S+\s+import\s|%|\)|[\w, ]+,?$|\
 _BOLD_LEAD = re.compile(r"^(\*\*[^*]+\*\*)\s*(.*)$", re.DOTALL)
 _CJK_STOP = "。！？"  # sentence ends in Chinese (full-width, no space after)
 CONTINUED = {"en": "{title} (continued)", "zh": "{title}（续）"}
+# How the speaker notes introduce code and outputs that are not on the slide.
+NOTE_WORDS = {"en": {"code": "Code ({n} lines, in the notebook):", "output": "Output:"},
+              "zh": {"code": "代码（{n} 行，见笔记本）：", "output": "输出："}}
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Fig.", "fig.", "al.", "cf.", "Eq.", "eq.", "§.", "p.",
                   "pp.", "Proc.", "Vol.", "No.", "Ph.D.", "St.", "Dr.", "resp.", "approx.")
 
@@ -463,7 +466,7 @@ def _list_pieces(block: Block, group: str, force_show: bool) -> list[Piece]:
     return pieces
 
 
-def _output_piece(cell, output, shown_input: bool) -> Piece:
+def _output_piece(cell, output, shown_input: bool, lang: str = "en") -> Piece:
     """One output of a code cell as its own cell (source hidden)."""
     out = copy.deepcopy(output)
     kind = out.get("output_type")
@@ -480,13 +483,15 @@ def _output_piece(cell, output, shown_input: bool) -> Piece:
             data["text/html"])
         height = html_height(markup)
         if height > BUDGET_H - HEADING_H[2]:
-            return Piece(None, notes=f"Output:\n\n{markup}")  # a long table: said, not shown
+            said = NOTE_WORDS.get(lang, NOTE_WORDS["en"])["output"]
+            return Piece(None, notes=f"{said}\n\n{markup}")  # a long table: said, not shown
     elif kind == "stream" or "text/plain" in data:
         text = out.get("text", "") if kind == "stream" else data["text/plain"]
         text = text if isinstance(text, str) else "".join(text)
         if text.count("\n") > MAX_OUTPUT_LINES:
             shown = "\n".join(text.split("\n")[:60])
-            return Piece(None, notes=f"Output:\n\n```\n{shown.rstrip()}\n```")
+            said = NOTE_WORDS.get(lang, NOTE_WORDS["en"])["output"]
+            return Piece(None, notes=f"{said}\n\n```\n{shown.rstrip()}\n```")
         height = code_height(text, OUTPUT_CHARS, OUTPUT_LINE)
     else:
         height = FIGURE_MAX_H  # unknown rich output: assume it is large
@@ -495,7 +500,7 @@ def _output_piece(cell, output, shown_input: bool) -> Piece:
     return Piece(emitted, height, fragment=shown_input)
 
 
-def code_pieces(cell, force_show: bool = False) -> list[Piece]:
+def code_pieces(cell, force_show: bool = False, lang: str = "en") -> list[Piece]:
     """The pieces of a code cell: its input (or notes), then each output."""
     source = cell.source.rstrip()
     if not force_show and is_setup_cell(source):
@@ -507,14 +512,15 @@ def code_pieces(cell, force_show: bool = False) -> list[Piece]:
         emitted = v4.new_code_cell(source, execution_count=cell.execution_count)
         pieces.append(Piece(emitted, code_height(source)))
     elif source:
-        pieces.append(Piece(None, notes=f"Code ({len(lines)} lines, in the notebook):\n\n"
+        said = NOTE_WORDS.get(lang, NOTE_WORDS["en"])["code"].format(n=len(lines))
+        pieces.append(Piece(None, notes=f"{said}\n\n"
                                         f"```python\n{source}\n```"))
     for output in cell.get("outputs", []):
-        pieces.append(_output_piece(cell, output, shown_input))
+        pieces.append(_output_piece(cell, output, shown_input, lang))
     return pieces
 
 
-def cell_pieces(cell) -> list[Piece]:
+def cell_pieces(cell, lang: str = "en") -> list[Piece]:
     """Pieces of one source cell, with its metadata overrides applied."""
     slide_type = _slide_type(cell)
     if slide_type == "skip" or cell.cell_type == "raw":
@@ -524,7 +530,7 @@ def cell_pieces(cell) -> list[Piece]:
         return [Piece(None, notes=notes)]
     force = "slides-show" in _tags(cell)
     pieces = markdown_pieces(cell, force) if cell.cell_type == "markdown" else code_pieces(
-        cell, force)
+        cell, force, lang)
     shown = [p for p in pieces if p.cell is not None]
     if shown and slide_type in ("slide", "subslide") and not shown[0].brk:
         shown[0].brk = slide_type
@@ -602,9 +608,10 @@ def emit(slides: list[Slide]) -> list[nbformat.NotebookNode]:
 
 def plan_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` laid out as slides (see the module docstring); ``nb`` is unchanged."""
-    pieces = [p for cell in nb.cells for p in cell_pieces(cell)]
+    lang = nb.metadata.get("course", {}).get("language", "en")
+    pieces = [p for cell in nb.cells for p in cell_pieces(cell, lang)]
     planned = copy.deepcopy(nb)
-    planned.cells = emit(pack(pieces, nb.metadata.get("course", {}).get("language", "en")))
+    planned.cells = emit(pack(pieces, lang))
     if not planned.cells:
         raise ValueError("the notebook has nothing to show on a slide")
     return planned
