@@ -495,3 +495,25 @@ def test_help(module, option, capsys):
         module.main(["--help"])
     assert exit_info.value.code == 0
     assert option in capsys.readouterr().out
+
+
+def test_claims_ledger_page_and_the_notebooks_links_to_it(tmp_path):
+    """Built pages link to CLAIMS.md one folder up (two from a translation), which a built
+    site or deck does not have: the build renders it as claims.html and points the links
+    there, its own links to notebooks going to the built pages."""
+    from tools.pages import link_claims, render_claims
+
+    claims = tmp_path / "CLAIMS.md"
+    claims.write_text("# Claims ledger\n\n| claim | where |\n|---|---|\n"
+                      "| w^999 | [03](notebooks/03_error_surface.ipynb) |\n", encoding="utf-8")
+    out = tmp_path / "site"
+    (out / "zh").mkdir(parents=True)
+    (out / "03_error_surface.html").write_text('<a href="../CLAIMS.md">CLAIMS.md</a>')
+    (out / "zh" / "03_error_surface.html").write_text('<a href="../../CLAIMS.md">CLAIMS.md</a>')
+    page = render_claims(out, ".slides.html", claims=claims)
+    assert 'href="03_error_surface.slides.html"' in page.read_text(encoding="utf-8")
+    assert "<table>" in page.read_text(encoding="utf-8")
+    assert link_claims(out, ["en", "zh"]) == 2
+    assert 'href="claims.html"' in (out / "03_error_surface.html").read_text()
+    assert 'href="../claims.html"' in (out / "zh" / "03_error_surface.html").read_text()
+    assert render_claims(out, claims=tmp_path / "missing.md") is None

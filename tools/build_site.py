@@ -42,7 +42,9 @@ from tools.pages import (
     CJK_FONTS,
     TEXT,
     index_page,
+    link_claims,
     link_parent,
+    render_claims,
     render_glossary,
     title_and_goals,
     twin_language,
@@ -134,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"page  {page}{explorers}")
         index_twin = twin_links(lang, editions, chosen[0], "index.html") if both else None
         print(f"index {write_index(entries, out, glossary is not None, lang, index_twin)}")
+    if render_claims(args.out, ".html"):
+        print(f"claims {args.out / 'claims.html'} (links from {link_claims(args.out, editions)} pages)")
     return 0
 
 

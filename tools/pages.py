@@ -15,7 +15,7 @@ from pathlib import Path
 import mistune
 import nbformat
 
-from tools.notebooks import translated
+from tools.notebooks import ROOT, translated
 from tools.offline_assets import ASSETS_DIR, link_to_html
 
 COURSE_TITLE = "Training Recurrent Neural Networks"
@@ -134,6 +134,36 @@ def render_glossary(src: Path, out: Path, notebook_suffix: str = ".html", lang: 
     page = link_to_html(html_page(words["glossary_title"], body, lang=lang), notebook_suffix)
     target.write_text(link_parent(page, notebook_suffix), encoding="utf-8")
     return target
+
+
+def render_claims(out: Path, notebook_suffix: str = ".html", claims: Path = ROOT / "CLAIMS.md"
+                  ) -> Path | None:
+    """Render the claims ledger ``CLAIMS.md`` to ``out/claims.html`` (None when it is missing),
+    its links to ``notebooks/NN_x.ipynb`` pointing at the built pages beside it."""
+    if not claims.exists():
+        return None
+    text = claims.read_text(encoding="utf-8").replace("](notebooks/", "](")
+    body = (f'<p><a href="index.html">{TEXT["en"]["back"]}</a></p>\n' + markdown_to_html(text))
+    target = out / "claims.html"
+    target.write_text(link_to_html(html_page("Claims ledger", body), notebook_suffix),
+                      encoding="utf-8")
+    return target
+
+
+def link_claims(out: Path, langs: list[str]) -> int:
+    """Point the notebooks' links to the repository's ``CLAIMS.md`` (``../CLAIMS.md`` from an
+    English page, ``../../CLAIMS.md`` from a translation one folder down) at ``claims.html``
+    in ``out``; return how many pages changed."""
+    changed = 0
+    for lang in langs:
+        folder, old, new = ((out, 'href="../CLAIMS.md', 'href="claims.html') if lang == "en"
+                            else (out / lang, 'href="../../CLAIMS.md', 'href="../claims.html'))
+        for page in sorted(folder.glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            if old in text:
+                page.write_text(text.replace(old, new), encoding="utf-8")
+                changed += 1
+    return changed
 
 
 def twin_language(lang: str) -> str:
