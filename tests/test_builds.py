@@ -359,7 +359,7 @@ def built(tmp_path_factory):
 def test_build_has_no_external_urls(built, kind):
     out = built / kind
     pages = sorted(out.glob("*.html"))
-    assert len(pages) == 3  # the notebook, index, glossary
+    assert len(pages) == 4  # the notebook, index, glossary, claims ledger
     assert offline_assets.external_asset_references(out) == {}
     page = (out / ("05_tiny.slides.html" if kind == "slides" else "05_tiny.html")).read_text(
         encoding="utf-8")
