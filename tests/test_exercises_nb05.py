@@ -157,3 +157,55 @@ def test_hints_never_give_the_answer():
         check_steps_to_vanish(15)
     with gives_hint("smallest", 20):
         check_steps_to_vanish(25)
+
+
+@pytest.mark.parametrize("k, match", [
+    (21, "smallest"),                 # one too many: must not name 0.5^20
+    (40, "smallest"),
+    (True, "whole number"),           # a bool is not a number of steps
+    (False, "whole number"),
+    (float("nan"), "whole number"),
+    (float("inf"), "whole number"),
+    (19.5, "whole number"),
+    (0, "positive"),
+    (-7, "positive"),
+    ("20", "int"),
+    ([20], "int"),
+])
+def test_steps_to_vanish_bad_answers_get_hints(k, match):
+    with gives_hint(match, 20):
+        check_steps_to_vanish(k)
+
+
+def test_steps_to_vanish_accepts_a_whole_float():
+    check_steps_to_vanish(20.0)
+    check_steps_to_vanish(np.int64(20))
+
+
+@pytest.mark.parametrize("answer, match", [
+    (lambda h, W, nl: None, "is None"),
+    (lambda h, W, nl: "W", "array of numbers"),
+    (lambda h, W, nl: [[1.0, 2.0], [3.0]], "array of numbers"),         # ragged
+    (lambda h, W, nl: np.ones((4, 4), dtype=bool), "array of numbers"),
+    (lambda h, W, nl: np.full((4, 4), np.nan), "NaN or infinite"),
+    (lambda h, W, nl: np.full((4, 4), np.inf), "NaN or infinite"),
+    (lambda h, W, nl: step_jacobian(h, W, nl).ravel(), "shape"),
+])
+def test_step_jacobian_bad_returns_get_hints(answer, match):
+    with gives_hint(match):
+        check_step_jacobian(answer)
+
+
+def test_irnn_init_bad_parameters_get_hints():
+    def nan_inputs(rnn):
+        irnn_init(rnn)
+        rnn.weight_ih_l0.fill_(float("nan"))
+
+    def replaced(rnn):
+        irnn_init(rnn)
+        rnn.weight_hh_l0 = torch.nn.Parameter(torch.eye(3))
+
+    with gives_hint("NaN or infinite"):
+        check_irnn_init(nan_inputs)
+    with gives_hint(r"shape \(3, 3\)"):
+        check_irnn_init(replaced)

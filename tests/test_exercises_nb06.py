@@ -161,3 +161,61 @@ def test_lstm_backward_shapes_are_checked():
 
     with gives_hint(r"'W_ih' has shape \(4, 20\).*transposed"):
         check_lstm_step_backward(transposed)
+
+
+# ---- bad values: NaN, inf, wrong types and shapes get a hint, never a raw exception -------
+def test_lstm_step_bad_returns_get_hints():
+    bad = [(lambda *a: (None, None), "is None"),
+           (lambda *a: ("h", "c"), "array of numbers"),
+           (lambda *a: ([[1.0], [2.0, 3.0]], lstm_step(*a)[1]), "array of numbers"),
+           (lambda *a: (lstm_step(*a)[0] * np.nan, lstm_step(*a)[1]), "NaN or infinite"),
+           (lambda *a: (lstm_step(*a)[0], np.full((3, 5), np.inf)), "NaN or infinite")]
+    for answer, match in bad:
+        with gives_hint(match):
+            check_lstm_step(answer)
+
+
+def test_set_forget_bias_bad_parameters_get_hints():
+    def nan_bias(lstm, value):
+        with torch.no_grad():
+            lstm.bias_ih_l0[lstm.hidden_size:2 * lstm.hidden_size] = float("nan")
+
+    def replaced(lstm, value):
+        lstm.bias_ih_l0 = torch.nn.Parameter(torch.zeros(3))
+
+    with gives_hint("NaN or infinite"):
+        check_set_forget_bias(nan_bias)
+    with gives_hint(r"shape \(3,\)"):
+        check_set_forget_bias(replaced)
+
+
+@pytest.mark.parametrize("answer, match", [
+    (lambda f: None, "is None"),
+    (lambda f: "prod", "array of numbers"),
+    (lambda f: [1.0, [2.0]], "array of numbers"),
+    (lambda f: np.full(4, np.nan), "NaN or infinite"),
+    (lambda f: np.full(4, -np.inf), "NaN or infinite"),
+])
+def test_cell_gradient_bad_returns_get_hints(answer, match):
+    rng = np.random.default_rng(7)  # the checker's own data: the hint must not give it away
+    expected = rng.uniform(0.5, 1.0, size=(6, 4)).prod(axis=0)
+    with gives_hint(match, expected):
+        check_cell_gradient(answer)
+
+
+def test_lstm_backward_bad_values_get_hints():
+    def with_value(key, value):
+        def answer(dh, dc, cache):
+            grads = lstm_np.lstm_step_backward(dh, dc, cache)
+            grads[key] = value(grads[key])
+            return grads
+        return answer
+
+    cases = [(lambda dh, dc, cache: None, "should return a dict"),
+             (with_value("W_ih", lambda g: None), "'W_ih' should be an array of numbers"),
+             (with_value("x", lambda g: "dx"), "'x' should be an array of numbers"),
+             (with_value("b_hh", lambda g: g * np.nan), "'b_hh' has 20 entries that are NaN"),
+             (with_value("c_prev", lambda g: np.full_like(g, np.inf)), "'c_prev' has .* NaN or infinite")]
+    for answer, match in cases:
+        with gives_hint(match, *lstm_answers()):
+            check_lstm_step_backward(answer)

@@ -7,6 +7,25 @@ import numpy as np
 from course_lib.exercises import ExerciseError, call_learner, passed, require, require_answer
 
 
+def _float_array(value, name: str, shape: tuple) -> np.ndarray:
+    """``value`` as a finite float array of ``shape``, or a hint saying what is wrong with it."""
+    require(value is not None, f"{name} is None: return the array (did you forget `return`?)")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        arr = np.asarray(None, dtype=object)
+    require(arr.dtype.kind in "fiu", f"{name} should be an array of numbers, got "
+                                     f"{type(value).__name__}"
+                                     + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else ""))
+    require(arr.shape == tuple(shape), f"{name} has shape {arr.shape} but should be "
+                                       f"{tuple(shape)}")
+    arr = arr.astype(np.float64)
+    bad = int(np.sum(~np.isfinite(arr)))
+    require(bad == 0, f"{name} has {bad} entries that are NaN or infinite: look for a division "
+                      "by zero or an overflow")
+    return arr
+
+
 def check_step_jacobian(step_jacobian) -> None:
     """``step_jacobian(h_t, W_hh, nonlinearity) -> (H, H)`` must be ∂s_t/∂s_{t-1} = diag(f′) W.
 
@@ -20,9 +39,8 @@ def check_step_jacobian(step_jacobian) -> None:
         z = rng.standard_normal(H)
         h_t = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0.0)
         fprime = 1 - h_t**2 if nonlinearity == "tanh" else (h_t > 0).astype(float)
-        got = np.asarray(call_learner(step_jacobian, h_t.copy(), W.copy(), nonlinearity), dtype=float)
-        require(got.shape == (H, H), f"the Jacobian has shape {got.shape} but should be "
-                                     f"(H, H) = {(H, H)}")
+        got = _float_array(call_learner(step_jacobian, h_t.copy(), W.copy(), nonlinearity),
+                           f"the Jacobian ({nonlinearity})", (H, H))
         expected = fprime[:, None] * W
         if np.allclose(got, expected, atol=1e-12):
             continue
@@ -48,10 +66,17 @@ def check_step_jacobian(step_jacobian) -> None:
 def check_steps_to_vanish(k) -> None:
     """The smallest k with (‖W‖₂ · max σ′)^k < 1e-6 for ‖W‖₂ = 2 (sigmoid, σ′ ≤ 1/4)."""
     require_answer(k, "k")
-    if isinstance(k, float) and k.is_integer():
+    require(not isinstance(k, (bool, np.bool_)),
+            f"k should be a whole number of steps, got the truth value {k!r}")
+    if isinstance(k, (float, np.floating)):
+        require(bool(np.isfinite(k)), f"k should be a whole number of steps, got {k!r}")
+        require(float(k).is_integer(), f"k should be a whole number of steps, got {k!r}: "
+                                       "round up to the first step where the bound is met")
         k = int(k)
     require(isinstance(k, (int, np.integer)), f"k should be an int (a number of steps), got "
                                               f"{type(k).__name__}")
+    k = int(k)
+    require(k >= 1, f"k should be a positive number of steps, got {k}")
     expected = int(np.ceil(np.log(1e-6) / np.log(0.5)))
     if k == expected:
         return passed(f"k = {k}: the bound 0.5^{k} = {0.5**k:.1e} < 1e-6, while "
@@ -62,8 +87,8 @@ def check_steps_to_vanish(k) -> None:
     if k < expected:
         raise ExerciseError(f"0.5^{k} = {0.5**k:.1e} is still above 1e-6; the per-step factor "
                             "is ‖W‖₂ · max σ′ = 2 · 1/4 = 0.5")
-    raise ExerciseError(f"0.5^{k} = {0.5**k:.1e} is below 1e-6, but so is 0.5^{k - 1}: find the "
-                        "*smallest* k")
+    raise ExerciseError(f"0.5^{k} is below 1e-6, but k = {k} is not the *smallest* such k: "
+                        "solve 0.5^k < 1e-6 for k and round up")
 
 
 def check_irnn_init(irnn_init) -> None:
@@ -79,6 +104,12 @@ def check_irnn_init(irnn_init) -> None:
     with torch.no_grad():
         call_learner(irnn_init, rnn)
     require(rnn.nonlinearity == "relu", "keep the ReLU: the identity init is for a ReLU RNN")
+    for name, shape in (("weight_hh_l0", (H, H)), ("weight_ih_l0", (H, D)), ("bias_ih_l0", (H,)),
+                        ("bias_hh_l0", (H,))):
+        value = getattr(rnn, name, None)
+        require(isinstance(value, torch.Tensor), f"rnn.{name} is no longer a tensor: change "
+                                                 "the parameters in place (copy_, normal_, zero_)")
+        _float_array(value.detach().double().numpy(), f"rnn.{name}", shape)
     W_hh = rnn.weight_hh_l0.detach().double().numpy()
     dev = float(np.max(np.abs(W_hh - np.eye(H))))
     require(dev < 1e-7, f"weight_hh_l0 is not the identity: max |W_hh − I| = {dev:.3g}")

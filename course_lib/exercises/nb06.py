@@ -10,6 +10,25 @@ from course_lib.lstm_np import gate_slice, init_params, lstm_step_forward, reord
 from course_lib.np_common import sigmoid
 
 
+def _float_array(value, name: str, shape: tuple, note: str = "") -> np.ndarray:
+    """``value`` as a finite float array of ``shape``, or a hint saying what is wrong with it."""
+    require(value is not None, f"{name} is None: return the array (did you forget `return`?)")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        arr = np.asarray(None, dtype=object)
+    require(arr.dtype.kind in "fiu", f"{name} should be an array of numbers, got "
+                                     f"{type(value).__name__}"
+                                     + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else ""))
+    require(arr.shape == tuple(shape), f"{name} has shape {arr.shape} but should be "
+                                       f"{tuple(shape)}{note}")
+    arr = arr.astype(np.float64)
+    bad = int(np.sum(~np.isfinite(arr)))
+    require(bad == 0, f"{name} has {bad} entries that are NaN or infinite: look for a division "
+                      "by zero or an overflow")
+    return arr
+
+
 def check_lstm_step(lstm_step) -> None:
     """``lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh) -> (h_t, c_t)`` in torch's
     layout (gates packed i, f, g, o), shapes x_t (N, D), h_prev/c_prev (N, H), W_ih (4H, D),
@@ -22,10 +41,7 @@ def check_lstm_step(lstm_step) -> None:
                                                              ("W_ih", "W_hh", "b_ih", "b_hh")))
     require(isinstance(out, tuple) and len(out) == 2,
             "lstm_step should return a tuple (h_t, c_t)")
-    h_t, c_t = (np.asarray(a, dtype=float) for a in out)
-    for name, a in (("h_t", h_t), ("c_t", c_t)):
-        require(a.shape == (N, H), f"{name} has shape {a.shape} but should be (N, H) = "
-                                   f"{(N, H)}")
+    h_t, c_t = (_float_array(a, name, (N, H)) for a, name in zip(out, ("h_t", "c_t"), strict=True))
     h_ref, c_ref, _ = lstm_step_forward(x, h, c, p)
     if np.allclose(h_t, h_ref, atol=1e-10) and np.allclose(c_t, c_ref, atol=1e-10):
         return passed("lstm_step matches torch.nn.LSTM's equations (gates i, f, g, o)")
@@ -64,6 +80,11 @@ def check_set_forget_bias(set_forget_bias) -> None:
     before = {k: v.detach().clone() for k, v in lstm.named_parameters()}
     call_learner(set_forget_bias, lstm, 1.0)
     after = {k: v.detach() for k, v in lstm.named_parameters()}
+    for k, v in before.items():
+        require(k in after, f"lstm.{k} is gone: change the biases in place, do not replace them")
+        require(after[k].shape == v.shape, f"lstm.{k} has shape {tuple(after[k].shape)} but "
+                                           f"should keep its shape {tuple(v.shape)}")
+        _float_array(after[k].double().numpy(), f"lstm.{k}", tuple(v.shape))
     f = gate_slice("f", H)
     eff = (after["bias_ih_l0"] + after["bias_hh_l0"])[f].numpy()
     for k in ("weight_ih_l0", "weight_hh_l0"):
@@ -93,9 +114,8 @@ def check_cell_gradient(grad_to_c0) -> None:
     activations ``f`` (T, H) (gates held fixed): the product ∏_t f_t, unit by unit."""
     rng = np.random.default_rng(7)
     f = rng.uniform(0.5, 1.0, size=(6, 4))
-    got = np.asarray(call_learner(grad_to_c0, f.copy()), dtype=float)
-    require(got.shape == (4,), f"your answer has shape {got.shape} but should be (H,) = (4,): "
-                               "one number per hidden unit")
+    got = _float_array(call_learner(grad_to_c0, f.copy()), "your answer", (4,),
+                       note=": (H,), one number per hidden unit")
     expected = f.prod(axis=0)
     if np.allclose(got, expected, rtol=1e-10):
         return passed(f"∂c_T/∂c_0 = ∏ f_t (here between {expected.min():.3f} and "
@@ -181,7 +201,20 @@ def check_lstm_step_backward(lstm_step_backward) -> None:
     got = call_learner(lstm_step_backward, dh_t.copy(), dc_t.copy(), copy)
     shapes = {"W_ih": (4 * H, D), "W_hh": (4 * H, H), "b_ih": (4 * H,), "b_hh": (4 * H,),
               "x": (N, D), "h_prev": (N, H), "c_prev": (N, H)}
+    if isinstance(got, dict):
+        for key in shapes:
+            if key in got:
+                value = got[key]
+                try:
+                    kind = np.asarray(value).dtype.kind
+                except (TypeError, ValueError):
+                    kind = "O"
+                require(value is not None and kind in "fiu",
+                        f"lstm_step_backward: gradient {key!r} should be an array of numbers, "
+                        f"got {type(value).__name__}")
     got = require_gradients(got, shapes, "lstm_step_backward")
+    for key in shapes:
+        _float_array(got[key], f"lstm_step_backward: gradient {key!r}", shapes[key])
     autograd = _torch_lstm_step(params, x_t, h_prev, c_prev, dh_t, dc_t)
     arrays = {**params, "x": x_t, "h_prev": h_prev, "c_prev": c_prev}
     numerical = numerical_gradients(
