@@ -85,18 +85,22 @@ def test_irnn_init(capsys):
 
 
 def find_frontier(measure):
-    """The reference solution of exercise 4: double the distance until the cue is at chance."""
+    """The reference solution of exercise 4: double the distance until no seed learns the cue."""
     accuracy, d = {}, 2
     while True:
         accuracy[d] = measure(d)
-        if accuracy[d] <= 0.4:
+        if all(a < 0.9 for a in accuracy[d]):
             return accuracy, d
         d *= 2
 
 
 def fake_measure(d):
-    """A made-up frontier for testing the checker's logic without training."""
-    return 1.0 if d <= 10 else (0.6 if d <= 20 else 0.25)
+    """A made-up frontier for testing the checker's logic without training: every seed learns
+    up to d = 10, one of three up to 20, none beyond."""
+    return (1.0, 1.0, 1.0) if d <= 10 else ((1.0, 0.5, 0.25) if d <= 20 else (0.25, 0.3, 0.24))
+
+
+L3, SOME, NONE = (1.0, 1.0, 1.0), (1.0, 0.5, 0.25), (0.25, 0.3, 0.24)
 
 
 def test_cue_frontier_accepts_any_supported_answer(capsys):
@@ -109,6 +113,11 @@ def test_cue_frontier_accepts_any_supported_answer(capsys):
     assert "✓" in out and "32" not in out  # the message does not name a distance
     # another bracket, measured differently, is accepted too
     check_cue_frontier({d: fake_measure(d) for d in (5, 14, 24)}, 24, measure=fake_measure)
+    # lists and arrays of the same numbers are the same measurements
+    check_cue_frontier({5: list(L3), 14: np.array(SOME), 24: list(NONE)}, np.int64(24),
+                       measure=fake_measure)
+    # integer accuracies are accuracies: 1 is between 0 and 1
+    check_cue_frontier({5: (1, 1, 1), 14: SOME, 24: NONE}, 24, measure=fake_measure)
 
 
 def test_cue_frontier_hints_never_give_the_distance():
@@ -117,36 +126,60 @@ def test_cue_frontier_hints_never_give_the_distance():
     cases = [
         (None, None, "not set yet"),
         ({}, 8, "at least two"),
-        ({4: 1.0, 8: 1.0}, 8, "still learns"),
-        ({4: 1.0, 16: 0.6}, 16, "above chance"),
-        ({4: 1.0, 8: 1.0, 16: 0.25, 32: 0.25}, 32, "shortest"),
-        ({16: 0.6, 32: 0.25}, 32, "measure a short one"),
-        ({4: 1.0, 32: 0.25}, 32, "factor 8.0"),
-        ({10: 1.0, 16: 0.25}, 20, "not one of the distances"),
-        ({10: 1.0, 16: 0.6, 24: 0.25}, 24, None),  # correct, as a control
-        ({10: 1.0, 16: 0.6, 24: 0.1}, 24, "not what cue_accuracy"),  # a made-up number
-        ({10: 1.0, 16: 0.9, 24: 0.25}, 24, "not what cue_accuracy"),  # made up below d_stop
-        ({10: 1.0, 16: "0.25"}, 16, "between 0 and 1"),
-        ({10.5: 1.0, 16: 0.25}, 16, "positive ints"),
+        ([(4, L3), (8, L3)], 8, "should be a dict"),
+        ({4: L3, 8: L3}, 8, "3 of 3 seeds still learn"),
+        ({4: L3, 16: SOME}, 16, "1 of 3 seeds still learn"),
+        ({4: L3, 8: L3, 16: NONE, 32: NONE}, 32, "shortest"),
+        ({16: SOME, 32: NONE}, 32, "measure a short one"),
+        ({4: L3, 32: NONE}, 32, "factor 8.0"),
+        ({10: L3, 16: NONE}, 20, "not one of the distances"),
+        ({10: L3, 16: SOME, 24: NONE}, 24, None),  # correct, as a control
+        ({10: L3, 16: SOME, 24: (0.1, 0.1, 0.1)}, 24, "not what cue_accuracy"),  # made up
+        ({10: L3, 16: (1.0, 1.0, 0.5), 24: NONE}, 24, "not what cue_accuracy"),  # made up below
+        # bad values get a hint, never a raw exception
+        ({10: L3, 16: ("0.25", 0.3, 0.2)}, 16, "one per seed"),
+        ({10: L3, 16: 0.25}, 16, "one per seed"),                 # one number, not per seed
+        ({10: L3, 16: (0.25, 0.3)}, 16, "one per seed"),          # too few seeds
+        ({10: L3, 16: (True, 0.3, 0.2)}, 16, "one per seed"),
+        ({10: L3, 16: (float("nan"), 0.3, 0.2)}, 16, "from 0 to 1"),
+        ({10: L3, 16: (float("inf"), 0.3, 0.2)}, 16, "from 0 to 1"),
+        ({10: L3, 16: (1.5, 0.3, 0.2)}, 16, "from 0 to 1"),
+        ({10: L3, 16: (-0.1, 0.3, 0.2)}, 16, "from 0 to 1"),
+        ({10.5: L3, 16: NONE}, 16, "positive ints"),
+        ({True: L3, 16: NONE}, 16, "positive ints"),
+        ({0: L3, 16: NONE}, 16, "positive ints"),
+        ({10: L3, 16: NONE}, [16], "d_stop should be one distance"),   # unhashable
+        ({10: L3, 16: NONE}, True, "d_stop should be one distance"),
+        ({10: L3, 16: NONE}, 16.0, "d_stop should be one distance"),
+        ({10: L3, 16: NONE}, float("nan"), "d_stop should be one distance"),
     ]
     for accuracy, d_stop, match in cases:
         if match is None:
             check_cue_frontier(accuracy, d_stop, measure=fake_measure)
             continue
-        with pytest.raises(ExerciseError, match=match) as err:
+        with gives_hint(match) as err:
             check_cue_frontier(accuracy, d_stop, measure=fake_measure)
         assert "d = 21" not in str(err.value)  # the true frontier is never named
 
 
+def test_cue_accuracy_rejects_bad_distances():
+    from course_lib.exercises.nb05 import cue_accuracy
+
+    for bad in (0, -4, 2.5, True, "8"):
+        with pytest.raises(ValueError, match="positive int"):
+            cue_accuracy(bad)
+
+
 def test_cue_frontier_with_real_training():
-    from course_lib.exercises.nb05 import check_cue_frontier, cue_accuracy
+    from course_lib.exercises.nb05 import CUE_SEEDS, check_cue_frontier, cue_accuracy
 
     torch.set_num_threads(1)
     accuracy, d_stop = find_frontier(cue_accuracy)
+    assert all(len(a) == len(CUE_SEEDS) for a in accuracy.values())
     check_cue_frontier(accuracy, d_stop)
     wrong = {d: a for d, a in accuracy.items() if d < d_stop}
-    wrong[d_stop] = 0.99  # claims the far distance is learned
-    with pytest.raises(ExerciseError, match="still learns"):
+    wrong[d_stop] = (0.99,) * len(CUE_SEEDS)  # claims the far distance is learned
+    with pytest.raises(ExerciseError, match="still learn"):
         check_cue_frontier(wrong, d_stop)
 
 
