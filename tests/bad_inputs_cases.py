@@ -467,12 +467,76 @@ def _cli_cases() -> list[Case]:
     ]
 
 
+# ---- the other command-line tools: exit status 2 and a message naming the file ------------
+def run_module(module: str, *args: str, cwd: Path = ROOT) -> str:
+    """``python -m MODULE ARGS``: 'exit code C: <last line of stderr>' (or of stdout when
+    stderr is empty), with a traceback flagged: a bad input must never end in one."""
+    proc = subprocess.run([sys.executable, "-m", module, *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+    lines = [line for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
+    trace = " (after a traceback)" if "Traceback" in proc.stderr else ""
+    return f"exit code {proc.returncode}{trace}: {lines[-1] if lines else ''}"
+
+
+def _ledger(t: Path, name: str, content: str | None) -> str:
+    if content is not None:
+        (t / name).write_text(content, encoding="utf-8")
+    return run_module("course_lib.ledger", str(t / name), "--out", str(t / "CLAIMS.md"))
+
+
+def _stored_result(t: Path, name: str, edit) -> str:
+    """``check`` of experiment ``name`` on a copy of its stored result changed by ``edit``
+    (text -> text), in-process with the results folder pointed at ``t``."""
+    from course_lib.experiments import store
+    from course_lib.experiments.catalog import run_or_check
+
+    text = (store.RESULTS_DIR / f"{name}.json").read_text(encoding="utf-8")
+    (t / f"{name}.json").write_text(edit(text), encoding="utf-8")
+    saved, store.RESULTS_DIR = store.RESULTS_DIR, t
+    try:
+        ok, lines = run_or_check("check", name)
+    finally:
+        store.RESULTS_DIR = saved
+    return f"ok={ok}: " + " ".join(line.strip() for line in lines)
+
+
+def _oops(text: str) -> str:
+    import json
+
+    record = json.loads(text)
+    record["results"]["pairs"]["4"]["first_difference"] = "oops"
+    return json.dumps(record)
+
+
+_LEDGER = ("course_lib.ledger",)
+_EXPERIMENTS = ("course_lib.experiments", "torch")
+_CORPUS = ("course_lib.corpus",)
+_NOTEBOOK_TOOLS = ("nbformat",)  # tools/ runs from the repository (cwd), not importable here
+_EXIT2 = r"exit code 2: "
+
+
+def _tool_cases() -> list[Case]:
+    return [
+        Case("ledger on a file that is not JSON (README.md)",
+             lambda t: run_module("course_lib.ledger", "README.md", "--out", str(t / "x")),
+             None, _EXIT2 + r".*README\.md, line 1, column 1: not a notebook: invalid JSON", _LEDGER),
+        Case("ledger on a notebook that does not exist",
+             lambda t: _ledger(t, "missing.ipynb", None), None,
+             _EXIT2 + r".*missing\.ipynb: file not found", _LEDGER),
+        Case("ledger on a JSON file whose 'cells' is a number",
+             lambda t: _ledger(t, "five.ipynb", '{"cells": 5}'), None,
+             _EXIT2 + r".*five\.ipynb: not a notebook: 'cells' must be a list of cells, got int",
+             _LEDGER),
+    ]
+
+
 CASES: list[Case] = [
     *_corpus_cases(),
     *_layer_cases("rnn"), *_layer_cases("lstm"), *_layer_cases("gru"),
     *_rnn_extra_cases(),
     *_other_cases(),
     *_cli_cases(),
+    *_tool_cases(),
 ]
 
 
