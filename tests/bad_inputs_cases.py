@@ -527,6 +527,25 @@ def _tool_cases() -> list[Case]:
              lambda t: _ledger(t, "five.ipynb", '{"cells": 5}'), None,
              _EXIT2 + r".*five\.ipynb: not a notebook: 'cells' must be a list of cells, got int",
              _LEDGER),
+        Case("experiments check: a truncated stored result",
+             lambda t: _stored_result(t, "clipping_cue", lambda s: s[:len(s) // 2]), None,
+             r"ok=False: ✗ clipping_cue: \S+/clipping_cue\.json, line \d+, column \d+: "
+             r"not valid JSON .*regenerate it: python -m course_lib\.experiments run "
+             r"clipping_cue", _EXPERIMENTS),
+        Case("experiments check: a stored result without the key the check reads",
+             lambda t: _stored_result(t, "gru_cells", lambda s: s.replace('"cue":', '"cuq":')),
+             None, r"ok=False: ✗ gru_cells: \S+/gru_cells\.json has no key 'cue' .*re-run "
+                   r"`python -m course_lib\.experiments run gru_cells`", _EXPERIMENTS),
+        Case("experiments check: a number replaced by the string 'oops' in a stored run",
+             lambda t: _stored_result(t, "clipping_cue", _oops), None,
+             r"ok=False: ✗ clipping_cue: \S+/clipping_cue\.json: "
+             r"results\['pairs'\]\['4'\]\['first_difference'\] is a string \('oops'\) "
+             r"where its siblings hold a number", _EXPERIMENTS),
+        Case("experiments check: a stored result of another version",
+             lambda t: _stored_result(t, "gru_cells",
+                                      lambda s: s.replace('"version": ', '"version": 9')),
+             None, r"ok=False: ✗ gru_cells: .* holds version 9\d* of experiment 'gru_cells', "
+                   r"the code expects version \d+", _EXPERIMENTS),
     ]
 
 
