@@ -546,6 +546,20 @@ def _tool_cases() -> list[Case]:
                                       lambda s: s.replace('"version": ', '"version": 9')),
              None, r"ok=False: ✗ gru_cells: .* holds version 9\d* of experiment 'gru_cells', "
                    r"the code expects version \d+", _EXPERIMENTS),
+        Case("corpus with a file (README.md) as the output folder",
+             lambda t: run_module("course_lib.corpus", "README.md"), None,
+             _EXIT2 + r".*README\.md: is a file, not a folder", _CORPUS),
+        Case("corpus --stats on a folder that holds no corpus",
+             lambda t: run_module("course_lib.corpus", "--stats", str(t)), None,
+             _EXIT2 + r".*\S+: missing split 'train'|" + _EXIT2 + r".*\S+.*not found", _CORPUS),
+        Case("corpus into a folder whose parent does not exist",
+             lambda t: run_module("course_lib.corpus", str(t / "nonexistent" / "x")), None,
+             _EXIT2 + r".*\S+/nonexistent/x: its parent folder \S+/nonexistent does not exist",
+             _CORPUS),
+        Case("corpus data/ --seed 1 (would overwrite the course's corpus)",
+             lambda t: run_module("course_lib.corpus", "data/", "--seed", "1"), None,
+             _EXIT2 + r".*data/?: would overwrite 9 existing file\(s\) with different contents "
+                  r".*pass --force", _CORPUS),
     ]
 
 
