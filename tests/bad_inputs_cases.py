@@ -560,6 +560,15 @@ def _tool_cases() -> list[Case]:
              lambda t: run_module("course_lib.corpus", "data/", "--seed", "1"), None,
              _EXIT2 + r".*data/?: would overwrite 9 existing file\(s\) with different contents "
                   r".*pass --force", _CORPUS),
+        Case("i18n status for a notebook number that does not exist",
+             lambda t: run_module("tools.i18n", "status", "99"), None,
+             _EXIT2 + r".*no notebook matches '99' in \S*notebooks \(there are \d+: 00, ", _NOTEBOOK_TOOLS),
+        Case("i18n stub for a notebook number that does not exist",
+             lambda t: run_module("tools.i18n", "stub", "99"), None,
+             _EXIT2 + r".*no notebook matches '99'", _NOTEBOOK_TOOLS),
+        Case("execute_notebooks for a notebook number that does not exist",
+             lambda t: run_module("tools.execute_notebooks", "99"), None,
+             _EXIT2 + r".*no notebook matches '99' in \S*notebooks \(there are", _NOTEBOOK_TOOLS),
     ]
 
 
