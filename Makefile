@@ -46,6 +46,9 @@ $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11) on PATH, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# TORCH_INDEX=https://download.pytorch.org/whl/cpu: torch's CPU build of the pinned version
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet --index-url $(TORCH_INDEX) \
+	  $$(grep '^torch==' requirements.txt))
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@# setuptools reports every editable install as a warning ("InformationOnly"); not ours to fix
 	PYTHONWARNINGS="ignore:Editable installation" \
