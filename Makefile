@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pytest's options for nbval (strict, sanitizer, current env) and progress bars off live in
 # conftest.py, so plain `pytest notebooks` behaves exactly like these targets.
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
-# Other CPUs and BLAS kernels, imitated by choosing the kernels (COURSE_DESIGN §6): torch's
+# Other CPUs and BLAS kernels, imitated by choosing the kernels (README, "What may differ"): torch's
 # ATen, MKL, OpenBLAS and numpy's own SIMD loops (exp, tanh …). Stored outputs must compare
 # equal under each, and under the machine's own kernels (`test`), which are AVX-512 on a CPU
 # that has it: torch, MKL, OpenBLAS and numpy all pick their widest kernels by default.
