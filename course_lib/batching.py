@@ -194,11 +194,12 @@ def batches(examples: Sequence[Example], word_vocab: Vocab, tag_vocab: Vocab | N
         yield make_batch(chunk, word_vocab, tag_vocab)
 
 
-def bucket_order(lengths: Sequence[int], batch_size: int, seed: int | None,
+def bucket_order(lengths: Sequence[int], batch_size: int, seed: int | Sequence[int] | None,
                  pool: int = 50) -> list[list[int]]:
     """Index lists of batches of similar-length utterances.
 
-    With a ``seed``: shuffle with ``default_rng(seed)``, sort each pool of
+    With a ``seed`` (an int or a sequence of ints such as ``(run_seed, epoch)``): shuffle with
+    ``default_rng(seed)``, sort each pool of
     ``pool · batch_size`` indices by length, cut it into batches and shuffle the batch order.
     With ``seed=None``: sort everything by length (for prediction; no randomness).
     """
@@ -218,7 +219,7 @@ def bucket_order(lengths: Sequence[int], batch_size: int, seed: int | None,
 
 
 def bucketed_batches(examples: Sequence[Example], vocabs: TaggerVocabs, batch_size: int,
-                     seed: int | None, pool: int = 50, with_tags: bool = True,
+                     seed: int | Sequence[int] | None, pool: int = 50, with_tags: bool = True,
                      cache: dict | None = None) -> Iterator[tuple[list[int], Batch]]:
     """``(indices, batch)`` pairs in :func:`bucket_order`, encoded with :func:`encode`."""
     lengths = [len(ex.tokens) for ex in examples]

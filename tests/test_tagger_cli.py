@@ -175,6 +175,7 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     (["D", "--lr", "abc"], "expected float"),
     (["D", "--lr", "inf"], "must be > 0"),
     (["D", "--cell", "transformer"], "invalid choice"),
+    (["D", "--lr-decay", "1.5"], "must lie in (0, 1]"),
     (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),
     (["evaluate", "m.pt"], "required: SPLIT_DIR"),
 ])
@@ -204,3 +205,13 @@ def test_help_documents_every_option_of_every_command():
     assert proc.returncode == 0 and "predict" in proc.stdout
     train_help = run("train", "--help").stdout
     assert "--max-minutes" in train_help and "exit status" in train_help
+
+
+def test_device_choice(corpus, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: --device cuda would train on it")
+    assert main(["train", str(corpus), *TINY, "--device", "cuda"]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--device", "auto"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["device"] == "cpu" and out["peak_memory_mb"] < 2048

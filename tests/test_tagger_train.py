@@ -76,8 +76,10 @@ def test_fit_learns_both_tasks_and_keeps_best_epoch(data, trained):
 def test_fit_stops_on_patience_and_time(data):
     train, dev, vocabs = data
     model = small_model(vocabs)
-    hist = fit(model, vocabs, train, dev, epochs=50, lr=1e-9, batch_size=32, patience=2)
+    hist = fit(model, vocabs, train, dev, epochs=50, lr=1e-9, batch_size=32, patience=3,
+               lr_decay=0.5)
     assert hist.stopped == "patience" and len(hist.epoch_loss) < 50
+    assert hist.lr[:3] == [1e-9, 1e-9, 0.5e-9]  # epoch 1 sets the best; epoch 2 does not
     hist = fit(small_model(vocabs), vocabs, train, dev, epochs=50, max_seconds=0.0)
     assert hist.stopped == "time" and len(hist.epoch_loss) == 1 and len(hist.step_loss) == 1
     with pytest.raises(ValueError, match="epochs"):
@@ -189,3 +191,18 @@ def test_analysis_helpers(data, trained):
     r = city_recall([unseen], [unseen.tags], vocabs)
     assert r == {"seen": {"recall": 1.0, "spans": 1}, "unseen": {"recall": 1.0, "spans": 1}}
     assert math.isnan(city_recall(train[:1], [train[0].tags], vocabs)["unseen"]["recall"])
+
+
+def test_weight_averaging_keeps_the_moving_average(data):
+    train, dev, vocabs = data
+    init = {k: v.clone() for k, v in small_model(vocabs).state_dict().items()}
+    raw, averaged = small_model(vocabs), small_model(vocabs)
+    fit(raw, vocabs, train, [], epochs=1, lr=2e-2, batch_size=16)
+    fit(averaged, vocabs, train, [], epochs=1, lr=2e-2, batch_size=16, average=0.99)
+    # 4 steps: the average keeps 0.99^4 ≈ 96 % of the initial weights
+    w = "out.weight"
+    moved_raw = (raw.state_dict()[w] - init[w]).abs().max()
+    moved_avg = (averaged.state_dict()[w] - init[w]).abs().max()
+    assert 0 < moved_avg < 0.1 * moved_raw
+    with pytest.raises(ValueError, match="average"):
+        fit(raw, vocabs, train, dev, average=1.0)

@@ -37,5 +37,7 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    found: list[Experiment] = []
+    from course_lib.experiments import tagger_ablation, tagger_grid
+
+    found: list[Experiment] = [tagger_grid.EXPERIMENT, tagger_ablation.EXPERIMENT]
     return {e.name: e for e in found}

@@ -92,6 +92,13 @@ def _probability(text: str) -> float:
     return v
 
 
+def _factor(text: str) -> float:
+    v = _typed(float, 0.0, inclusive=False)(text)
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"must lie in (0, 1], got {text}")
+    return v
+
+
 POSITIVE = _typed(float, 0.0, inclusive=False)
 COUNT = _typed(int, 1)
 
@@ -130,8 +137,9 @@ def _train_parser(sub) -> None:
     m.add_argument("--output-layer", choices=["crf", "softmax"], default="crf",
                    help="CRF over the tag sequence or a softmax per token "
                         "(default: %(default)s)")
-    m.add_argument("--intent-to-slots", action="store_true",
-                   help="feed the predicted intent distribution to the slot scores")
+    m.add_argument("--intent-to-slots", action=argparse.BooleanOptionalAction, default=False,
+                   help="feed the predicted intent distribution to the slot scores "
+                        "(default: %(default)s)")
     m.add_argument("--dropout", type=_probability, default=0.3,
                    help="dropout probability (default: %(default)s)")
     m.add_argument("--word-dropout", type=_probability, default=0.05,
@@ -142,9 +150,13 @@ def _train_parser(sub) -> None:
     t.add_argument("--patience", type=COUNT, default=5,
                    help="stop after this many epochs without a better dev score, the mean of "
                         "slot F1, intent and sentence accuracy (default: %(default)s)")
-    t.add_argument("--batch-size", type=COUNT, default=64, help="(default: %(default)s)")
+    t.add_argument("--batch-size", type=COUNT, default=64,
+                   help="utterances per training step (default: %(default)s)")
     t.add_argument("--lr", type=POSITIVE, default=3e-3,
                    help="Adam learning rate (default: %(default)s)")
+    t.add_argument("--lr-decay", type=_factor, default=0.5,
+                   help="multiply the learning rate by this after every epoch without a "
+                        "better dev score; 1 keeps it constant (default: %(default)s)")
     t.add_argument("--clip", type=POSITIVE, default=5.0,
                    help="gradient-norm clipping threshold (default: %(default)s)")
     t.add_argument("--intent-weight", type=POSITIVE, default=1.0,
@@ -185,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("model", metavar="MODEL", help="a model saved by train --save")
     q.add_argument("file", metavar="FILE", nargs="?", default="-",
                    help="UTF-8 text, one utterance a line (default or '-': stdin)")
-    q.add_argument("--batch-size", type=COUNT, default=256, help="(default: %(default)s)")
+    q.add_argument("--batch-size", type=COUNT, default=256,
+                   help="utterances per forward pass (default: %(default)s)")
     _common(q)
     e = sub.add_parser("evaluate", help="score a saved model on a split",
                        description="Score a saved model on SPLIT_DIR (seq.in, seq.out, label).",

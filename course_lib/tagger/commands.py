@@ -7,6 +7,7 @@ imported, so it fails fast; no traceback reaches the user for any of these.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -51,7 +52,27 @@ def _peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 
+@contextlib.contextmanager
+def _progress_off(off: bool):
+    """Progress bars off while training (restored afterwards: ``main`` may run in-process)."""
+    old = os.environ.get("COURSE_LIB_PROGRESS")
+    if off:
+        os.environ["COURSE_LIB_PROGRESS"] = "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("COURSE_LIB_PROGRESS", None)
+        else:
+            os.environ["COURSE_LIB_PROGRESS"] = old
+
+
 def train(args) -> int:
+    with _progress_off(args.quiet):
+        return _train(args)
+
+
+def _train(args) -> int:
     start, cpu_start = time.perf_counter(), time.process_time()
     save = Path(args.save) if args.save else None
     if save is not None and save.exists() and not args.overwrite:
@@ -63,8 +84,6 @@ def train(args) -> int:
         torch, device = _torch(args)
     except (OSError, ValueError) as err:
         return _fail(str(err))
-    if args.quiet:
-        os.environ["COURSE_LIB_PROGRESS"] = "0"
     from course_lib import seed_everything
     from course_lib.batching import build_vocabs
     from course_lib.tagger.evaluate import evaluate, format_report, selection_score, slot_report
@@ -99,7 +118,8 @@ def train(args) -> int:
             hist = fit(model, vocabs, corpus["train"], corpus["dev"], epochs=args.epochs,
                        lr=args.lr, batch_size=args.batch_size, clip_norm=args.clip,
                        patience=args.patience, max_seconds=args.max_minutes * 60, seed=seed,
-                       intent_weight=args.intent_weight, decoder=args.decoder,
+                       intent_weight=args.intent_weight, lr_decay=args.lr_decay,
+                       decoder=args.decoder,
                        desc=f"seed {seed}", on_epoch=show)
         except NonFiniteError as err:
             return _fail(f"{err}. Nothing was saved.", 3)

@@ -6,7 +6,9 @@ One epoch = one pass over the shuffled training set in batches of similar-length
 (Pascanu et al. 2013, Alg. 1) and takes an Adam step. After each epoch the model is scored on
 the dev split (:func:`course_lib.tagger.evaluate.selection_score`: the mean of slot F1, intent
 accuracy and sentence accuracy); the best epoch's weights are kept, and training stops after
-``patience`` epochs without improvement (early stopping, Prechelt 1998) or after ``epochs``.
+``patience`` epochs without improvement (early stopping, Prechelt 1998) or after ``epochs``;
+optionally each epoch without improvement also lowers the learning rate ("reduce on
+plateau").
 The number of epochs and early stopping decide; ``max_seconds`` is only a guard against a
 run that would take far longer than planned, and the history says when it fired.
 
@@ -50,7 +52,7 @@ class TrainingHistory:
         step_loss: training loss of every step; grad_norm: its gradient norm before clipping.
         epoch_loss: mean training loss of each epoch; dev: dev metrics after each epoch
             (dicts as :func:`course_lib.tagger.evaluate.score` returns); dev_score: the
-            selection score of each epoch.
+            selection score of each epoch; lr: the learning rate each epoch trained with.
         best_epoch: 1-based epoch whose weights were kept; stopped: why training ended
             (``"epochs"``, ``"patience"`` or ``"time"``); seconds: wall time.
     """
@@ -60,6 +62,7 @@ class TrainingHistory:
     epoch_loss: list[float] = field(default_factory=list)
     dev: list[dict] = field(default_factory=list)
     dev_score: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
     best_epoch: int = 0
     stopped: str = "epochs"
     seconds: float = 0.0
@@ -78,11 +81,20 @@ def _check_finite(value: float | str, what: str, epoch: int, step: int, lr: floa
             f"(try a smaller --lr or a smaller --clip)")
 
 
+def _swap(params: list[torch.Tensor], values: list[torch.Tensor]) -> list[torch.Tensor]:
+    """Copy ``values`` into ``params``; return the previous values."""
+    with torch.no_grad():
+        old = [p.detach().clone() for p in params]
+        for p, v in zip(params, values, strict=True):
+            p.copy_(v)
+    return old
+
+
 def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
         dev: Sequence[Example], epochs: int = 30, lr: float = 2e-3, batch_size: int = 32,
         clip_norm: float = 5.0, patience: int = 5, max_seconds: float | None = None,
         seed: int = 0, intent_weight: float = 1.0, lr_decay: float = 1.0,
-        decoder: str = "viterbi", desc: str = "training",
+        average: float = 0.0, decoder: str = "viterbi", desc: str = "training",
         on_epoch: Callable[[TrainingHistory], None] | None = None) -> TrainingHistory:
     """Train ``model`` with Adam, norm clipping and early stopping on dev (module docstring).
 
@@ -93,10 +105,15 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
             seen in training cannot be encoded and must not occur in ``train``.
         epochs: maximum number of epochs; patience: epochs without a better dev score before
             stopping; max_seconds: wall-time guard, checked after every step.
-        lr: Adam's learning rate in epoch 1, ``lr · lr_decay^(e−1)`` in epoch e;
+        lr: Adam's initial learning rate; lr_decay: after every epoch whose dev score is not
+            the best so far, the rate is multiplied by ``lr_decay`` (1 = constant rate);
             batch_size: utterances per step; clip_norm: rescale the gradient when
             ``‖g‖ > clip_norm``; intent_weight: λ of the joint loss.
-        seed: shuffling seed (epoch e uses ``seed + e``); decoder: how dev is decoded.
+        average: if > 0, keep an exponential moving average of the weights,
+            ``w̄ ← average · w̄ + (1 − average) · w`` after every step (Polyak averaging), and
+            score, keep and return the averaged weights instead of the last ones.
+        seed: shuffling seed (epoch e draws its batches from ``default_rng([seed, e])``, the
+            course's seeding scheme); decoder: how dev is decoded.
         on_epoch: called with the history after every epoch (e.g. to print progress).
 
     Returns:
@@ -112,10 +129,13 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
         raise ValueError(f"lr and clip_norm must be positive, got {lr}, {clip_norm}")
     if not 0 < lr_decay <= 1:
         raise ValueError(f"lr_decay must lie in (0, 1], got {lr_decay}")
+    if not 0 <= average < 1:
+        raise ValueError(f"average must lie in [0, 1), got {average}")
     device = next(model.parameters()).device
     params = [p for p in model.parameters() if p.requires_grad]
     # fused: one kernel for all parameters (the 1M-entry embedding made Adam 20 % of a step)
     opt = torch.optim.Adam(params, lr=lr, fused=device.type in ("cpu", "cuda"))
+    averaged = [p.detach().clone() for p in params] if average else None
     hist = TrainingHistory()
     cache: dict = {}
     best, bad = -math.inf, 0
@@ -124,11 +144,10 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
     n_batches = math.ceil(len(train) / batch_size)
     try:
         for epoch in range(1, epochs + 1):
-            for group in opt.param_groups:
-                group["lr"] = lr * lr_decay ** (epoch - 1)
             model.train()
+            hist.lr.append(opt.param_groups[0]["lr"])
             losses = []
-            batches = bucketed_batches(train, vocabs, batch_size, seed + epoch, cache=cache)
+            batches = bucketed_batches(train, vocabs, batch_size, (seed, epoch), cache=cache)
             for _, batch in progress(batches, desc=f"{desc} epoch {epoch}", total=n_batches):
                 tb = to_tensors(batch, device)
                 opt.zero_grad()
@@ -139,6 +158,10 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 norm = float(torch.nn.utils.clip_grad_norm_(params, clip_norm))
                 _check_finite(norm, "gradient norm", epoch, len(hist.step_loss) + 1, lr)
                 opt.step()
+                if averaged is not None:
+                    with torch.no_grad():
+                        for a, p in zip(averaged, params, strict=True):
+                            a.lerp_(p, 1 - average)
                 losses.append(float(loss.detach()))
                 hist.step_loss.append(losses[-1])
                 hist.grad_norm.append(norm)
@@ -148,6 +171,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
             hist.epoch_loss.append(float(np.mean(losses)))
             if not all(bool(torch.isfinite(p).all()) for p in params):
                 _check_finite("NaN or inf", "weights", epoch, len(hist.step_loss), lr)
+            last = _swap(params, averaged) if averaged is not None else None
             try:
                 metrics = evaluate(model, dev, vocabs, decoder) if dev else {}
             except FloatingPointError:  # finite but huge weights can overflow the scores
@@ -160,6 +184,10 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             else:
                 bad += 1
+                for group in opt.param_groups:  # reduce on plateau
+                    group["lr"] *= lr_decay
+            if last is not None:  # back to the raw weights to train on
+                _swap(params, last)
             if on_epoch is not None:
                 on_epoch(hist)
             if hist.stopped == "time":
