@@ -8,15 +8,18 @@ STAMP  := $(VENV)/.installed
 # pytest's options for nbval (strict, sanitizer, current env) and progress bars off live in
 # conftest.py, so plain `pytest notebooks` behaves exactly like these targets.
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
-# Other CPUs and BLAS kernels, imitated by choosing the kernels (COURSE_DESIGN §6): stored
-# outputs must compare equal under each. AVX-512 is added where the CPU has it.
+# Other CPUs and BLAS kernels, imitated by choosing the kernels (COURSE_DESIGN §6): torch's
+# ATen, MKL, OpenBLAS and numpy's own SIMD loops (exp, tanh …). Stored outputs must compare
+# equal under each. AVX-512 is added where the CPU has it.
+NPY_AVX2 := NPY_DISABLE_CPU_FEATURES=X86_V4,AVX512_ICL,AVX512_SPR
+NPY_SSE  := NPY_DISABLE_CPU_FEATURES=X86_V3,X86_V4,AVX512_ICL,AVX512_SPR
 PORTABLE_SETTINGS := \
-  "ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell" \
-  "ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OPENBLAS_CORETYPE=Nehalem" \
+  "ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell $(NPY_AVX2)" \
+  "ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OPENBLAS_CORETYPE=Nehalem $(NPY_SSE)" \
   $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),"ATEN_CPU_CAPABILITY=avx512 OPENBLAS_CORETYPE=SkylakeX")
 
 .PHONY: help venv lab test test-portable lint unit notebooks browser-deps execute student \
-        slides site mycopy bench data hooks clean
+        slides site mycopy bench data hooks clean experiments ledger zh zh-status
 
 help:
 	@echo "make lab      open the course in JupyterLab (sets everything up on first run)"
@@ -29,6 +32,10 @@ help:
 	@echo "make slides   offline reveal.js slides in build/slides/"
 	@echo "make site     offline static HTML course in build/site/"
 	@echo "make bench    measure notebook times and numpy-vs-torch speed -> benchmarks/RESULTS.md"
+	@echo "make experiments  rerun the long experiments the notebooks load (<= 20 min)"
+	@echo "make ledger   write CLAIMS.md, the claims ledger, from the stored notebooks"
+	@echo "make zh       build the Chinese edition (notebooks/zh/, README.zh.md) from i18n/zh/"
+	@echo "make zh-status  list translations that are missing or stale"
 	@echo "make data     regenerate the course corpus in data/ (byte-identical)"
 	@echo "make hooks    contributors: configure the nbstripout filter and nbdime for git"
 
@@ -60,6 +67,7 @@ mycopy: venv
 test: venv node_modules/.installed browser-deps lint
 	$(PYTEST) tests notebooks
 	$(MAKE) --no-print-directory test-portable
+	$(BIN)/python -m course_lib.experiments check --jobs 2
 
 # Strict nbval on every notebook under each kernel setting (the machine's own runs in `test`).
 test-portable: venv
@@ -99,6 +107,21 @@ site: venv node_modules/.installed
 
 bench: venv
 	$(BIN)/python tools/benchmark.py
+
+# The runs too long for a notebook; each writes course_lib/experiments/results/NAME.json.
+experiments: venv
+	$(BIN)/python -m course_lib.experiments run --jobs 2
+
+ledger: venv
+	$(BIN)/python -m course_lib.ledger notebooks/[0-9][0-9]_*.ipynb --out CLAIMS.md
+
+# The Chinese edition: notebooks/zh/, README.zh.md and the Chinese glossary, built from the
+# English notebooks and the per-cell translations in i18n/zh/.
+zh: venv
+	$(BIN)/python -m tools.i18n build
+
+zh-status: venv
+	$(BIN)/python -m tools.i18n status
 
 data: venv
 	$(BIN)/python -m course_lib.corpus data/

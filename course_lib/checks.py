@@ -76,6 +76,11 @@ def _pair(name: str, value: Any, digits: int) -> str:
     return f"{name}={_fmt(value, digits)}"
 
 
+def format_numbers(numbers: dict, digits: int = 2) -> str:
+    """``'a=0.5, error < 1e-12'``: the numbers of a verdict line, as printed."""
+    return ", ".join(_pair(k, v, digits) for k, v in numbers.items())
+
+
 def check(claim: str, ok: bool, digits: int = 2, **numbers: Any) -> None:
     """Print ``✓ claim (numbers)`` and return, or print ``✗ …`` and raise.
 
@@ -93,7 +98,7 @@ def check(claim: str, ok: bool, digits: int = 2, **numbers: Any) -> None:
     """
     if not isinstance(ok, (bool, np.bool_)):
         raise TypeError(f"check() needs a boolean verdict, got {type(ok).__name__}")
-    detail = ", ".join(_pair(k, v, digits) for k, v in numbers.items())
+    detail = format_numbers(numbers, digits)
     line = f"{'✓' if ok else '✗'} {claim}" + (f"  ({detail})" if detail else "")
     print(line)
     if not ok:

@@ -32,16 +32,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib import rnn_np
-from course_lib.lstm_np import sigmoid
-from course_lib.rnn_np import (
-    _check_array,
+from course_lib import np_common
+from course_lib.np_common import (
+    PARAM_NAMES,
+    check_array,
     check_sequence_inputs,
+    sigmoid,
     weights_from_torch,
     weights_to_torch,
 )
 
-PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
 GATES = ("r", "z", "n")  # torch's packing order
 VARIANTS = ("torch", "cho2014")
 
@@ -85,7 +85,7 @@ def check_params(params: dict) -> tuple[int, int]:
     Raises:
         ValueError: naming the key, the expected shape and the actual shape (or dtype).
     """
-    return rnn_np.check_params(params, gates=3)
+    return np_common.check_params(params, gates=3)
 
 
 def _check_variant(variant: str) -> None:
@@ -137,8 +137,8 @@ def gru_step_forward(x_t, h_prev, params: dict, variant: str = "torch"):
     x_t = np.asarray(x_t)
     if x_t.ndim != 2 or x_t.shape[1] != D:
         raise ValueError(f"x_t must have shape (N, D) with D={D}, got {x_t.shape}")
-    x_t = _check_array("x_t", x_t, x_t.shape, "(N, D)")
-    h_prev = _check_array("h_prev", h_prev, (x_t.shape[0], H), "(N, H)")
+    x_t = check_array("x_t", x_t, x_t.shape, "(N, D)")
+    h_prev = check_array("h_prev", h_prev, (x_t.shape[0], H), "(N, H)")
     xw = x_t @ params["W_ih"].T + params["b_ih"]
     h_t, r, z, n, hn = _step(xw, h_prev, params, variant)
     return h_t, GRUStepCache(x_t, h_prev, r, z, n, hn, params, variant)
@@ -172,7 +172,7 @@ def gru_step_backward(dh_t, cache: GRUStepCache) -> dict:
         and ``h_prev`` (N, H).
     """
     N, H = cache.h_prev.shape
-    dh_t = _check_array("dh_t", dh_t, (N, H), "(N, H)")
+    dh_t = check_array("dh_t", dh_t, (N, H), "(N, H)")
     p = cache.params
     ga, gh, dh_prev = _grads_core(dh_t, cache.h_prev, cache.r, cache.z, cache.n, cache.hn,
                                   p["W_hh"], cache.variant)
@@ -233,7 +233,7 @@ def gru_backward(dh, cache: GRUCache) -> dict:
     """
     x, h0, h, gates, hn, p, variant = cache
     N, T, H = h.shape
-    dh = _check_array("dh", dh, (N, T, H), "(N, T, H)")
+    dh = check_array("dh", dh, (N, T, H), "(N, T, H)")
     ga = np.empty_like(gates)
     gh = np.empty_like(gates)
     carry = np.zeros((N, H), dtype=h.dtype)

@@ -35,15 +35,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib import rnn_np
-from course_lib.rnn_np import (
-    _check_array,
+from course_lib import np_common
+from course_lib.np_common import (
+    PARAM_NAMES,
+    check_array,
     check_sequence_inputs,
+    sigmoid,
     weights_from_torch,
     weights_to_torch,
 )
 
-PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
 GATES = ("i", "f", "g", "o")  # torch's packing order
 
 
@@ -68,12 +69,6 @@ class LSTMCache(NamedTuple):
     c: np.ndarray  # (N, T, H) cell states
     gates: np.ndarray  # (N, T, 4H) activated gates i, f, g, o
     params: dict
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Numerically stable σ(z) = 1 / (1 + e^{-z})."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def gate_slice(gate: str, H: int) -> slice:
@@ -110,12 +105,9 @@ def reorder_gates(params: dict, src: str = "ifog", dst: str = "ifgo") -> dict:
 
 
 def check_params(params: dict) -> tuple[int, int]:
-    """Validate an LSTM parameter dict (4 gates packed) and return ``(D, H)``.
-
-    Raises:
-        ValueError: naming the key, the expected shape and the actual shape (or dtype).
-    """
-    return rnn_np.check_params(params, gates=4)
+    """Validate an LSTM parameter dict (4 gates packed) and return ``(D, H)``; ``ValueError``
+    names the key, the expected and the actual shape (or dtype)."""
+    return np_common.check_params(params, gates=4)
 
 
 def init_params(D: int, H: int, rng: np.random.Generator, scale: float | None = None,
@@ -155,10 +147,10 @@ def lstm_step_forward(x_t, h_prev, c_prev, params: dict):
     x_t = np.asarray(x_t)
     if x_t.ndim != 2 or x_t.shape[1] != D:
         raise ValueError(f"x_t must have shape (N, D) with D={D}, got {x_t.shape}")
-    x_t = _check_array("x_t", x_t, x_t.shape, "(N, D)")
+    x_t = check_array("x_t", x_t, x_t.shape, "(N, D)")
     N = x_t.shape[0]
-    h_prev = _check_array("h_prev", h_prev, (N, H), "(N, H)")
-    c_prev = _check_array("c_prev", c_prev, (N, H), "(N, H)")
+    h_prev = check_array("h_prev", h_prev, (N, H), "(N, H)")
+    c_prev = check_array("c_prev", c_prev, (N, H), "(N, H)")
     a = x_t @ params["W_ih"].T + params["b_ih"] + h_prev @ params["W_hh"].T + params["b_hh"]
     gates = _activate(a, H)  # (N, 4H)
     i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
@@ -201,8 +193,8 @@ def lstm_step_backward(dh_t, dc_t, cache: LSTMStepCache) -> dict:
         ``h_prev`` and ``c_prev`` (N, H). ``c_prev`` includes ``dc_t ⊙ f_t``.
     """
     N, H = cache.c_t.shape
-    dh_t = _check_array("dh_t", dh_t, (N, H), "(N, H)")
-    dc_t = _check_array("dc_t", dc_t, (N, H), "(N, H)")
+    dh_t = check_array("dh_t", dh_t, (N, H), "(N, H)")
+    dc_t = check_array("dc_t", dc_t, (N, H), "(N, H)")
     p = cache.params
     da, dc_prev = _gate_grads(dh_t, dc_t, cache.gates, cache.c_prev, cache.c_t)
     return {
@@ -231,7 +223,7 @@ def lstm_forward(x, h0, c0, params: dict):
     D, H = check_params(params)
     x, h0 = check_sequence_inputs(x, h0, D, H)
     N, T, _ = x.shape
-    c0 = _check_array("c0", c0, (N, H), "(N, H)")
+    c0 = check_array("c0", c0, (N, H), "(N, H)")
     dtype = np.result_type(x, h0, c0, *(params[k] for k in PARAM_NAMES))
     h = np.empty((N, T, H), dtype=dtype)
     c = np.empty((N, T, H), dtype=dtype)
@@ -265,9 +257,9 @@ def lstm_backward(dh, cache: LSTMCache, dc_last=None) -> dict:
     """
     x, h0, c0, h, c, gates, p = cache
     N, T, H = h.shape
-    dh = _check_array("dh", dh, (N, T, H), "(N, T, H)")
+    dh = check_array("dh", dh, (N, T, H), "(N, T, H)")
     dc_carry = (np.zeros((N, H), dtype=h.dtype) if dc_last is None
-                else _check_array("dc_last", dc_last, (N, H), "(N, H)"))
+                else check_array("dc_last", dc_last, (N, H), "(N, H)"))
     dh_carry = np.zeros((N, H), dtype=h.dtype)
     da = np.empty_like(gates)  # (N, T, 4H)
     c_prev_all = np.concatenate([c0[:, None, :], c], axis=1)[:, :T]

@@ -112,9 +112,11 @@ class BiFromTwo(nn.Module):
 class StackedRNN(nn.Module):
     """Single-layer RNNs applied one after the other, optionally with residual connections.
 
-    ``h^(0) = x``; ``h^(l) = RNN_l(h^(l-1))`` or, with ``residual=True`` and matching sizes,
-    ``h^(l) = RNN_l(h^(l-1)) + h^(l-1)``: the identity path carries the gradient to the bottom
-    layer unattenuated (∂h^(l)/∂h^(l-1) = I + ∂RNN_l/∂h^(l-1)).
+    ``h^(0) = x``; ``h^(l) = RNN_l(h^(l-1))`` or, with ``residual=True``, for every layer
+    after the first, ``h^(l) = RNN_l(h^(l-1)) + h^(l-1)`` (residual connections *between*
+    stacked layers, as in Wu et al. 2016): the identity path carries the gradient down to the
+    bottom layer unattenuated (∂h^(l)/∂h^(l-1) = I + ∂RNN_l/∂h^(l-1)), and a one-layer stack is
+    the same model with or without them.
     Input (N, T, D), output (N, T, H) of the top layer.
     """
 
@@ -149,9 +151,9 @@ class StackedRNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x (N, T, D) → top-layer states (N, T, H)."""
         h = x
-        for m in self.layers:
+        for i, m in enumerate(self.layers):
             out, _ = m(h)
-            h = out + h if self.residual and out.shape == h.shape else out
+            h = out + h if self.residual and i > 0 else out
         return h
 
 

@@ -26,8 +26,21 @@ from typing import NamedTuple
 
 import numpy as np
 
-PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
-NONLINEARITIES = ("tanh", "relu")
+from course_lib.np_common import (
+    PARAM_NAMES,
+    activation,
+    activation_derivative,
+    check_array,
+    check_nonlinearity,
+    check_params,
+    check_sequence_inputs,
+    weights_from_torch,
+    weights_to_torch,
+)
+
+__all__ = ["PARAM_NAMES", "StepCache", "RNNCache", "init_params", "rnn_step_forward",
+           "rnn_step_backward", "rnn_forward", "rnn_backward", "params_from_torch",
+           "params_to_torch"]
 
 
 class StepCache(NamedTuple):
@@ -48,72 +61,6 @@ class RNNCache(NamedTuple):
     h: np.ndarray  # (N, T, H)
     params: dict
     nonlinearity: str
-
-
-def _activation(z: np.ndarray, nonlinearity: str) -> np.ndarray:
-    return np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0.0)
-
-
-def activation_derivative(h: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """f'(z) written through the output h = f(z): 1 - h² for tanh, [h > 0] for ReLU."""
-    return 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(h.dtype)
-
-
-def _check_nonlinearity(nonlinearity: str) -> None:
-    if nonlinearity not in NONLINEARITIES:
-        raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
-
-
-def check_params(params: dict, gates: int = 1) -> tuple[int, int]:
-    """Validate a parameter dict with ``gates`` blocks packed along the first axis; return (D, H).
-
-    ``gates`` is 1 for the Elman RNN, 4 for the LSTM (i, f, g, o), 3 for the GRU (r, z, n):
-    ``W_ih`` (G·H, D), ``W_hh`` (G·H, H), ``b_ih`` and ``b_hh`` (G·H,), all floating point.
-
-    Raises:
-        ValueError: naming the key, the expected shape and the actual shape (or dtype).
-    """
-    missing = [k for k in PARAM_NAMES if k not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; expected keys {list(PARAM_NAMES)}")
-    W_ih = np.asarray(params["W_ih"])
-    g = "" if gates == 1 else str(gates)
-    if W_ih.ndim != 2 or W_ih.shape[0] % gates:
-        raise ValueError(f"params['W_ih'] must have shape ({g}H, D), got {W_ih.shape}")
-    H, D = W_ih.shape[0] // gates, W_ih.shape[1]
-    expected = {"W_hh": (gates * H, H), "b_ih": (gates * H,), "b_hh": (gates * H,)}
-    for key, shape in expected.items():
-        actual = np.shape(params[key])
-        if actual != shape:
-            raise ValueError(f"params[{key!r}] must have shape {shape} (H={H}), got {actual}")
-    for key in PARAM_NAMES:
-        if np.asarray(params[key]).dtype.kind not in "fc":
-            raise ValueError(f"params[{key!r}] must be a floating-point array, got dtype "
-                             f"{np.asarray(params[key]).dtype}")
-    return D, H
-
-
-def _check_array(name: str, a, shape: tuple, legend: str) -> np.ndarray:
-    a = np.asarray(a)
-    if a.dtype.kind not in "fc":
-        raise ValueError(f"{name} must be a floating-point array, got dtype {a.dtype}")
-    if a.shape != shape:
-        raise ValueError(f"{name} must have shape {legend} = {shape}, got {a.shape}")
-    return a
-
-
-def check_sequence_inputs(x, h0, D: int, H: int) -> tuple[np.ndarray, np.ndarray]:
-    """Validate a sequence batch ``x`` (N, T, D) and its initial state ``h0`` (N, H).
-
-    Shared by the RNN, LSTM and GRU forwards. Raises ``ValueError`` naming the expected and
-    actual shapes, or a non-floating dtype.
-    """
-    x = np.asarray(x)
-    if x.ndim != 3 or x.shape[2] != D:
-        raise ValueError(f"x must have shape (N, T, D) with D={D}, got {x.shape}")
-    x = _check_array("x", x, x.shape, "(N, T, D)")
-    h0 = _check_array("h0", h0, (x.shape[0], H), "(N, H)")
-    return x, h0
 
 
 def init_params(D: int, H: int, rng: np.random.Generator, scale: float | None = None) -> dict:
@@ -144,14 +91,14 @@ def rnn_step_forward(x_t, h_prev, params: dict, nonlinearity: str = "tanh"):
     Returns:
         ``(h_t, cache)`` with ``h_t`` (N, H) and a :class:`StepCache`.
     """
-    _check_nonlinearity(nonlinearity)
+    check_nonlinearity(nonlinearity)
     D, H = check_params(params)
     x_t = np.asarray(x_t)
     if x_t.ndim != 2 or x_t.shape[1] != D:
         raise ValueError(f"x_t must have shape (N, D) with D={D}, got {x_t.shape}")
-    h_prev = _check_array("h_prev", h_prev, (x_t.shape[0], H), "(N, H)")
+    h_prev = check_array("h_prev", h_prev, (x_t.shape[0], H), "(N, H)")
     z = x_t @ params["W_ih"].T + params["b_ih"] + h_prev @ params["W_hh"].T + params["b_hh"]
-    h_t = _activation(z, nonlinearity)
+    h_t = activation(z, nonlinearity)
     return h_t, StepCache(x_t, h_prev, h_t, params, nonlinearity)
 
 
@@ -191,7 +138,7 @@ def rnn_forward(x, h0, params: dict, nonlinearity: str = "tanh"):
         ``(h, cache)``: every hidden state ``h`` (N, T, H) and an :class:`RNNCache`.
         ``h[:, -1]`` is what ``torch.nn.RNN`` returns as ``h_n[0]``.
     """
-    _check_nonlinearity(nonlinearity)
+    check_nonlinearity(nonlinearity)
     D, H = check_params(params)
     x, h0 = check_sequence_inputs(x, h0, D, H)
     N, T, _ = x.shape
@@ -201,7 +148,7 @@ def rnn_forward(x, h0, params: dict, nonlinearity: str = "tanh"):
     xw = x @ params["W_ih"].T + params["b_ih"] + params["b_hh"]  # (N, T, H)
     h_prev = h0
     for t in range(T):
-        h_prev = _activation(xw[:, t] + h_prev @ params["W_hh"].T, nonlinearity)
+        h_prev = activation(xw[:, t] + h_prev @ params["W_hh"].T, nonlinearity)
         h[:, t] = h_prev
     return h, RNNCache(x, h0, h, params, nonlinearity)
 
@@ -216,8 +163,10 @@ def rnn_backward(dh, cache: RNNCache, truncate: int | None = None) -> dict:
         ∂L/∂W_hh = Σ_t (δ_t ⊙ f'(z_t))^T h_{t-1}          # and likewise for W_ih, biases
 
     With ``truncate=k`` each output's gradient ``dh[:, t]`` is backpropagated through at most
-    k steps (t, t-1, …, t-k+1) and then dropped: the per-output truncation of WildML's
-    ``bptt_truncate``. ``truncate=1`` keeps only each step's local gradient; ``truncate >= T``
+    k steps (t, t-1, …, t-k+1) and then dropped: per-output truncation. (WildML's tutorial
+    loop, ``arange(max(0, t - bptt_truncate), t + 1)``, visits k + 1 steps: its
+    ``bptt_truncate=k`` is ``truncate=k+1`` here.) ``truncate=1`` keeps only each step's local
+    gradient; ``truncate >= T``
     equals full BPTT (computed by the windowed loop, so tests compare two
     different code paths). The oldest step of each window still sends gradient to its own inputs
     (``x`` at that step, and ``h0`` when the window reaches t = 0). Cost is O(T·min(k, T))
@@ -234,7 +183,7 @@ def rnn_backward(dh, cache: RNNCache, truncate: int | None = None) -> dict:
     """
     x, h0, h, p, nonlinearity = cache
     N, T, H = h.shape
-    dh = _check_array("dh", dh, (N, T, H), "(N, T, H)")
+    dh = check_array("dh", dh, (N, T, H), "(N, T, H)")
     if truncate is not None and (not isinstance(truncate, (int, np.integer)) or truncate < 1):
         raise ValueError(f"truncate must be None or a positive int, got {truncate!r}")
     fprime = activation_derivative(h, nonlinearity)  # (N, T, H)
@@ -268,59 +217,6 @@ def rnn_backward(dh, cache: RNNCache, truncate: int | None = None) -> dict:
         "x": dz @ p["W_ih"],
         "h0": dh0,
     }
-
-
-def _torch_names(suffix: str = "_l0") -> dict:
-    return {
-        "W_ih": f"weight_ih{suffix}",
-        "W_hh": f"weight_hh{suffix}",
-        "b_ih": f"bias_ih{suffix}",
-        "b_hh": f"bias_hh{suffix}",
-    }
-
-
-def check_torch_module(module, cls_name: str) -> None:
-    """Raise ``ValueError`` unless ``module`` is a one-layer, unidirectional module with biases."""
-    if type(module).__name__ != cls_name:
-        raise ValueError(f"expected a torch.nn.{cls_name}, got {type(module).__name__}")
-    if module.num_layers != 1 or module.bidirectional or not module.bias:
-        raise ValueError(
-            f"only one-layer, unidirectional {cls_name}s with bias=True map onto a params dict; "
-            f"got num_layers={module.num_layers}, bidirectional={module.bidirectional}, "
-            f"bias={module.bias}"
-        )
-    if getattr(module, "proj_size", 0):
-        raise ValueError("LSTMs with proj_size > 0 are not supported")
-
-
-def weights_from_torch(module, cls_name: str) -> dict:
-    """The ``*_l0`` weights of a one-layer, unidirectional torch RNN/LSTM/GRU as float64 copies.
-
-    Shared by :mod:`rnn_np`, :mod:`lstm_np` and :mod:`gru_np`: all three keep PyTorch's names
-    and packed gate layout, so copying is the same for each.
-    """
-    check_torch_module(module, cls_name)
-    return {
-        k: getattr(module, name).detach().cpu().double().numpy().copy()
-        for k, name in _torch_names().items()
-    }
-
-
-def weights_to_torch(params: dict, module, cls_name: str) -> None:
-    """Copy ``params`` into the ``*_l0`` weights of ``module`` in place, keeping its dtype."""
-    import torch
-
-    check_torch_module(module, cls_name)
-    with torch.no_grad():
-        for k, name in _torch_names().items():
-            target = getattr(module, name)
-            value = torch.as_tensor(np.asarray(params[k]))
-            if tuple(value.shape) != tuple(target.shape):
-                raise ValueError(
-                    f"params[{k!r}] has shape {tuple(value.shape)}, "
-                    f"module.{name} has {tuple(target.shape)}"
-                )
-            target.copy_(value.to(target.dtype))
 
 
 def params_from_torch(module) -> dict:

@@ -1,10 +1,25 @@
-"""A small, explicit training loop for torch models that returns a history.
+"""The course's training loop for torch models: one step at a time, and a history of each.
 
 The course trains many small models the same way: draw a batch, compute the loss, backprop,
 measure the global gradient norm, optionally clip, step. :func:`train` does exactly that and
 records what later cells plot and check — loss, gradient norm before clipping, whether the
 step was clipped — so computing and displaying stay apart (plots live in
 :mod:`course_lib.plots.curves`).
+
+Every training loop in the course, and why each exists:
+
+* :func:`train` (here) — every torch experiment of notebooks 01–08: the runners of
+  :mod:`course_lib.experiments.runs` (adding problem, cue task), the small slot taggers of
+  :mod:`course_lib.experiments.tagging`, the language models of notebook 08. A fixed number
+  of steps, one batch per step, so that runs compare step for step.
+* :func:`course_lib.surface.gradient_descent` and
+  :func:`~course_lib.surface.linear_neuron_descent` — plain (optionally clipped) gradient
+  descent in numpy on two-parameter error surfaces (notebooks 03–04). Not torch: the point is
+  to see every step of the parameters, and the surfaces are closed-form.
+* the capstone's loop in :mod:`course_lib.tagger` (notebook 09 and
+  ``python -m course_lib.tagger``) — epochs over bucketed batches with early stopping on dev
+  span F1, keeping the best epoch's weights: what a practitioner's tagger needs and a
+  fixed-step experiment does not.
 
 References: Pascanu, Mikolov & Bengio, "On the difficulty of training recurrent neural
 networks", ICML 2013, Algorithm 1 (norm clipping).

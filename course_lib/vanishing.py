@@ -9,9 +9,8 @@ so its norm is bounded by ∏ ‖diag(f'(z_k))‖ ‖W‖ ≤ (γ ‖W‖)^{T-t}
 and ReLU, 1/4 for the logistic sigmoid): it shrinks or grows geometrically in T − t.
 This module measures that norm for the numpy Elman RNN of :mod:`course_lib.rnn_np`, measures
 the same thing per layer in a deep feed-forward stack (with or without residual connections),
-builds the recurrent matrices the remedies start from (scaled random, orthogonal, identity),
-and trains the remedies — tanh, orthogonal, IRNN, LSTM, GRU, read out at the last step — on
-the shared benchmarks of ``course_lib.tasks`` (adding problem, cue task) with one budget.
+and builds the recurrent matrices the remedies start from (scaled random, orthogonal,
+identity). It never trains: the remedies are trained in :mod:`course_lib.experiments`.
 
 References:
     Bengio, Simard & Frasconi, "Learning long-term dependencies with gradient descent is
@@ -28,14 +27,9 @@ References:
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from course_lib.rnn_np import (
-    StepCache,
-    check_params,
-    rnn_forward,
-    rnn_step_backward,
-)
+from course_lib.np_common import check_params, sigmoid
+from course_lib.rnn_np import StepCache, rnn_forward, rnn_step_backward
 
 RECURRENT_KINDS = ("gaussian", "orthogonal", "identity")
 FF_NONLINEARITIES = ("sigmoid", "tanh", "relu")
@@ -150,7 +144,7 @@ def jacobian_bound(params: dict, nonlinearity: str = "tanh") -> float:
 
 def _ff_act(z, nonlinearity):
     if nonlinearity == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-z))
+        return sigmoid(z)
     if nonlinearity == "tanh":
         return np.tanh(z)
     return np.maximum(z, 0.0)
@@ -219,68 +213,6 @@ def deep_gradient_norms(weights: list, x, nonlinearity: str = "sigmoid",
     return norms
 
 
-# --- the remedies, as small torch models read out at the last step ------------------------
-
-MODEL_KINDS = ("tanh", "orthogonal", "irnn", "lstm", "gru")
-
-
-def make_model(kind: str, input_size: int, hidden_size: int, output_size: int,
-               vocab_size: int | None = None, seed: int = 0):
-    """A recurrent layer read out at its last step: ``y = V s_T + c``.
-
-    ``kind``:
-        ``"tanh"``: ``torch.nn.RNN`` with torch's default init (uniform ±1/√H);
-        ``"orthogonal"``: tanh RNN with W_hh orthogonal (Saxe et al. 2014), biases 0;
-        ``"irnn"``: ReLU RNN with W_hh = I, biases 0 and W_ih ~ N(0, 0.001²) (Le et al. 2015,
-        the IRNN: identity recurrent matrix, zero biases, small random input weights);
-        ``"lstm"`` / ``"gru"``: ``torch.nn.LSTM`` / ``GRU`` with torch's default init.
-
-    With ``vocab_size`` the input is token ids (N, T) fed through an embedding of size
-    ``input_size``; otherwise it is a float tensor (N, T, D=input_size). Output (N, K=output_size).
-    The weights are drawn from ``seed`` in a forked torch RNG, so the global torch RNG is left
-    as it was.
-    """
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"kind must be one of {MODEL_KINDS}, got {kind!r}")
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        return _build_model(kind, input_size, hidden_size, output_size, vocab_size)
-
-
-def _build_model(kind, input_size, hidden_size, output_size, vocab_size):
-    embedding = None if vocab_size is None else torch.nn.Embedding(vocab_size, input_size)
-    if kind in ("lstm", "gru"):
-        rnn = getattr(torch.nn, kind.upper())(input_size, hidden_size, batch_first=True)
-    else:
-        nonlinearity = "relu" if kind == "irnn" else "tanh"
-        rnn = torch.nn.RNN(input_size, hidden_size, nonlinearity=nonlinearity,
-                           batch_first=True)
-        with torch.no_grad():
-            if kind == "irnn":
-                rnn.weight_hh_l0.copy_(torch.eye(hidden_size))
-                rnn.weight_ih_l0.normal_(0.0, 0.001)
-            if kind == "orthogonal":
-                torch.nn.init.orthogonal_(rnn.weight_hh_l0)
-            if kind != "tanh":
-                rnn.bias_ih_l0.zero_()
-                rnn.bias_hh_l0.zero_()
-    return LastStateNet(rnn, torch.nn.Linear(hidden_size, output_size), embedding)
-
-
-class LastStateNet(torch.nn.Module):
-    """embedding (optional) → recurrent layer → linear head on the last hidden state."""
-
-    def __init__(self, rnn, head, embedding=None):
-        super().__init__()
-        self.embedding, self.rnn, self.head = embedding, rnn, head
-
-    def forward(self, x):
-        if self.embedding is not None:
-            x = self.embedding(x)  # (N, T) ids -> (N, T, D)
-        out, _ = self.rnn(x)  # (N, T, H)
-        return self.head(out[:, -1])  # (N, K)
-
-
 def norms_at_scale(scale: float, nonlinearity: str = "tanh", kind: str = "orthogonal",
                    T: int = 60, H: int = 32, N: int = 16, D: int = 4,
                    input_scale: float = 0.1, seed: int = 0) -> np.ndarray:
@@ -294,66 +226,3 @@ def norms_at_scale(scale: float, nonlinearity: str = "tanh", kind: str = "orthog
     params = scaled_rnn_params(D, H, scale, rng, kind=kind, input_scale=input_scale)
     x = rng.standard_normal((N, T, D))
     return gradient_norms_by_distance(params, x, np.zeros((N, H)), nonlinearity)
-
-
-# --- the shared benchmarks: fixed budget, fresh seeded batch every step --------------------
-
-def train_adding(kind: str, T: int, steps: int, hidden_size: int = 32, lr: float = 1e-3,
-                 clip_norm: float | None = None, batch_size: int = 32, seed: int = 0,
-                 n_test: int = 500):
-    """Train a :func:`make_model` on the adding problem; return ``(History, test MSE)``.
-
-    Loss: MSE of ŷ = V s_T + c against y = u_a + u_b (``course_lib.tasks.adding_problem``,
-    baseline 1/6). Adam; batch ``step`` is drawn from ``default_rng([seed, step])`` and the
-    test set (``n_test`` sequences) from ``default_rng([seed, 2**31])`` — the same data for every
-    kind, so runs differ only in the model.
-    """
-    from course_lib.tasks import adding_problem_torch
-    from course_lib.train import train
-
-    model = make_model(kind, 2, hidden_size, 1, seed=seed)
-
-    def batch_fn(step):
-        return adding_problem_torch(batch_size, T, np.random.default_rng([seed, step]))
-
-    def loss_fn(m, batch):
-        x, y = batch
-        return torch.nn.functional.mse_loss(m(x), y)
-
-    hist = train(model, loss_fn, batch_fn, steps, lr, clip_norm=clip_norm,
-                 desc=f"adding {kind}")
-    x, y = adding_problem_torch(n_test, T, np.random.default_rng([seed, 2**31]))
-    with torch.no_grad():
-        mse = float(torch.nn.functional.mse_loss(model(x), y)) if not hist.diverged else np.inf
-    return hist, mse
-
-
-def train_cue(kind: str, distance: int, steps: int, hidden_size: int = 32, lr: float = 3e-3,
-              clip_norm: float | None = None, batch_size: int = 32, seed: int = 0,
-              n_test: int = 500, n_classes: int = 4, vocab_size: int = 16,
-              embed_size: int = 8):
-    """Train a :func:`make_model` classifier on ``course_lib.tasks.cue_task``.
-
-    The cue is the first token; the class is read out after ``distance`` distractors
-    (T = distance + 1). Cross-entropy loss, Adam, seeded batches as in :func:`train_adding`.
-    Returns ``(History, test accuracy)``; chance is 1/``n_classes``.
-    """
-    from course_lib.tasks import cue_task
-    from course_lib.train import train
-
-    model = make_model(kind, embed_size, hidden_size, n_classes, vocab_size=vocab_size,
-                       seed=seed)
-
-    def sample(n, rng):
-        x, y = cue_task(n, distance, rng, n_classes=n_classes, vocab_size=vocab_size)
-        return torch.from_numpy(x), torch.from_numpy(y)
-
-    def loss_fn(m, batch):
-        return torch.nn.functional.cross_entropy(m(batch[0]), batch[1])
-
-    hist = train(model, loss_fn, lambda step: sample(batch_size, np.random.default_rng(
-        [seed, step])), steps, lr, clip_norm=clip_norm, desc=f"cue d={distance}")
-    x, y = sample(n_test, np.random.default_rng([seed, 2**31]))
-    with torch.no_grad():
-        acc = float((model(x).argmax(dim=1) == y).double().mean())
-    return hist, acc

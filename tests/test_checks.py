@@ -56,3 +56,52 @@ def test_seed_everything_is_reproducible():
     assert torch.get_num_threads() == 1
     with pytest.raises(ValueError, match="non-negative int"):
         seed_everything(-1)
+
+
+def test_ledger_records_checks_and_lecture_verdicts(capsys):
+    from course_lib.ledger import Ledger, LedgerTable
+
+    ledger = Ledger("xx")
+    ledger.check("numpy bools count", np.bool_(True), n=3)
+    ledger.check_close("close", [1.0], [1.0 + 1e-15], tol=1e-12,
+                       lecture="lee_w999", verdict="holds")
+    assert capsys.readouterr().out == ("✓ numpy bools count  (n=3)\n"
+                                       "✓ close  (error < 1e-12)\n")
+    with pytest.raises(SelfCheckError):
+        ledger.check("fails", False)
+    table = ledger.table()
+    assert isinstance(table, LedgerTable) and len(table.entries) == 3
+    assert "2 of 3 claims hold" in repr(table) and "lee_w999: holds" in table._repr_html_()
+    with pytest.raises(TypeError, match="boolean"):
+        ledger.check("an array is not a verdict", np.ones(2))
+    with pytest.raises(KeyError, match="unknown lecture claim"):
+        ledger.check("x", True, lecture="no_such_claim", verdict="holds")
+    with pytest.raises(ValueError, match="must name them"):
+        ledger.check("x", True, lecture="lee_w999", verdict="holds under conditions")
+    with pytest.raises(ValueError, match="needs lecture"):
+        ledger.check("x", True, verdict="holds")
+
+
+def test_claims_ledger_renders_lecture_claims_and_checks(tmp_path):
+    import json
+
+    from course_lib.ledger import CHECK_MIME, collect, main, render
+
+    record = {"notebook": "05", "claim": "IRNN ≤ LSTM on 3 of 3 seeds", "ok": True,
+              "numbers": "wins=0", "lecture": "irnn_beats_lstm",
+              "verdict": "does not hold here"}
+    nb = {"cells": [{"cell_type": "markdown", "source": ["# 05 · Vanishing\n"]},
+                    {"cell_type": "markdown", "source": ["## 4. Remedies\n"]},
+                    {"cell_type": "code", "id": "irnn", "source": [], "outputs": [
+                        {"output_type": "display_data", "metadata": {},
+                         "data": {"text/plain": "✓ …", CHECK_MIME: record}}]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "05_vanishing.ipynb"
+    path.write_text(json.dumps(nb))
+    records = collect([path])
+    assert records[0]["cell"] == "irnn" and records[0]["section"] == "4. Remedies"
+    text = render(records)
+    assert "does not hold here" in text and "`irnn`" in text and "not tested yet" in text
+    out = tmp_path / "CLAIMS.md"
+    assert main([str(path), "--out", str(out)]) == 0 and out.read_text() == text
+    assert main([str(path), "--out", str(out), "--check"]) == 1  # other lecture claims untested

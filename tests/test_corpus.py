@@ -6,16 +6,16 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from course_lib import corpus_vocab as V
 from course_lib.corpus import (
-    CITY_TYPES,
     corpus_stats,
     cue_distance_examples,
     generate_corpus,
     is_left_cue_case,
     is_right_cue_case,
-    main,
 )
+from course_lib.corpus import vocabulary as V
+from course_lib.corpus.cases import CITY_TYPES
+from course_lib.corpus.cli import main
 from course_lib.data import Example, default_data_dir, load_corpus
 from course_lib.metrics import get_spans
 

@@ -62,6 +62,13 @@ def test_count_rejects_wrong_answers(answer, message):
 
 
 def residual_ok(layers, x):
+    h = layers[0](x)[0]                 # the first layer reads the input; no shortcut around it
+    for layer in layers[1:]:
+        h = layer(h)[0] + h
+    return h
+
+
+def residual_around_every_layer(layers, x):
     h = x
     for layer in layers:
         h = layer(h)[0] + h
@@ -84,6 +91,7 @@ def plain(layers, x):
     (None, "not set yet"),
     (plain, "no residual connections"),
     (lambda layers, x: plain(layers, x) + x, "added x once at the top"),
+    (residual_around_every_layer, "first layer"),
     (lambda layers, x: layers[0](x), "not the \\(output, h_n\\) tuple"),
     (lambda layers, x: layers[0](x)[0], "differs from the reference"),
 ])

@@ -74,8 +74,11 @@ def test_residual_stack_adds_identity_path():
     torch.manual_seed(2)
     stack = make_stack("rnn", 4, 4, num_layers=2, residual=True).double()
     x = padded_batch(d=4)
-    h1 = stack.layers[0](x)[0] + x
+    h1 = stack.layers[0](x)[0]               # no shortcut around the first layer
     h2 = stack.layers[1](h1)[0] + h1
     assert torch.allclose(stack(x), h2, atol=1e-14)
     plain = StackedRNN(list(stack.layers), residual=False)
     assert not torch.allclose(plain(x), h2)
+    one = StackedRNN([stack.layers[0]], residual=True)  # one layer: the same model either way
+    assert torch.equal(one(x), StackedRNN([stack.layers[0]], residual=False)(x))
+

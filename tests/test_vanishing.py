@@ -10,14 +10,11 @@ from course_lib.vanishing import (
     gradient_norms_by_distance,
     init_deep_stack,
     jacobian_bound,
-    make_model,
     norms_at_scale,
     recurrent_matrix,
     scaled_rnn_params,
     spectral_radius,
     state_gradients,
-    train_adding,
-    train_cue,
 )
 
 
@@ -106,8 +103,6 @@ def test_bad_inputs_raise_naming_the_argument():
                                    dh_last=np.ones((2, 4)))
     with pytest.raises(ValueError, match=r"weights\[1\]"):
         deep_gradient_norms([np.eye(3), np.eye(4)], np.ones((2, 3)))
-    with pytest.raises(ValueError, match="kind"):
-        make_model("transformer", 2, 4, 1)
 
 
 def test_jacobian_bound_is_the_spectral_norm():
@@ -147,38 +142,3 @@ def test_residual_connections_stop_the_sigmoid_stack_from_vanishing():
     plain = deep_gradient_norms(weights, x, "sigmoid")
     res = deep_gradient_norms(weights, x, "sigmoid", residual=True)
     assert plain[0] < 1e-12 < 0.5 < res[0]
-
-
-def test_make_model_inits_and_shapes():
-    irnn = make_model("irnn", 2, 4, 1)
-    assert torch.equal(irnn.rnn.weight_hh_l0.detach(), torch.eye(4))
-    assert irnn.rnn.nonlinearity == "relu"
-    orth = make_model("orthogonal", 2, 4, 1).rnn.weight_hh_l0.detach()
-    torch.testing.assert_close(orth.T @ orth, torch.eye(4), atol=1e-5, rtol=0)
-    cls = make_model("lstm", 3, 4, 5, vocab_size=7)
-    assert cls(torch.zeros(2, 6, dtype=torch.int64)).shape == (2, 5)
-    gru = make_model("gru", 2, 4, 1)
-    assert gru(torch.zeros(3, 5, 2)).shape == (3, 1)
-    # The plain tanh RNN keeps torch's default init: not orthogonal, non-zero biases.
-    plain = make_model("tanh", 2, 4, 1).rnn
-    W = plain.weight_hh_l0.detach()
-    assert not torch.allclose(W.T @ W, torch.eye(4), atol=1e-2)
-    assert plain.bias_hh_l0.abs().sum() > 0
-    # Same seed, same init: reproducible runs.
-    a, b = make_model("tanh", 2, 4, 1, seed=3), make_model("tanh", 2, 4, 1, seed=3)
-    assert torch.equal(a.rnn.weight_hh_l0, b.rnn.weight_hh_l0)
-    # … without touching the global torch RNG.
-    torch.manual_seed(11)
-    expected = torch.rand(3)
-    torch.manual_seed(11)
-    make_model("lstm", 2, 4, 1, seed=5)
-    assert torch.equal(torch.rand(3), expected)
-
-
-def test_training_helpers_are_deterministic_and_learn():
-    h1, mse1 = train_adding("irnn", 10, 5, clip_norm=1.0, batch_size=8, n_test=50)
-    h2, mse2 = train_adding("irnn", 10, 5, clip_norm=1.0, batch_size=8, n_test=50)
-    assert len(h1.loss) == 5 and h1.loss == h2.loss and mse1 == mse2
-    assert np.isfinite(mse1)
-    _, acc = train_cue("tanh", 1, 60, n_test=200)
-    assert acc > 0.6  # chance is 0.25; a cue one step back is learned in a few dozen steps

@@ -1,12 +1,12 @@
 """The clipping explorer driven without a browser: choose a threshold, the figure changes."""
 
-from course_lib.clipping import adding_run
+from course_lib.experiments.runs import run_adding
 from course_lib.widgets.clipping import ClippingExplorer
 
 
 def test_threshold_slider_trains_lazily_and_caches():
-    kw = {"lr": 0.5, "steps": 10}
-    plain = adding_run(None, **kw)
+    kw = {"model": "tanh", "T": 5, "lr": 0.5, "steps": 10, "optimizer": "sgd"}
+    plain = run_adding(**kw).history
     ex = ClippingExplorer(plain, cache={}, thresholds=(0.1, 1.0), value=0.1, **kw)
     assert ex.redraws == 1 and set(ex.cache) == {0.1}
     png = ex.output.outputs[0]["data"]["image/png"]

@@ -6,6 +6,7 @@ import numpy as np
 
 from course_lib import rnn_np
 from course_lib.exercises import ExerciseError, call_learner, passed, require
+from course_lib.np_common import sigmoid
 
 
 def check_rnn_step(rnn_step) -> None:
@@ -30,7 +31,7 @@ def check_rnn_step(rnn_step) -> None:
         "you left out both biases": np.tanh(z),
         "you forgot the nonlinearity f = tanh": z + params["b_ih"] + params["b_hh"],
         "you used the sigmoid; torch.nn.RNN's default f is tanh":
-            1 / (1 + np.exp(-(z + params["b_ih"] + params["b_hh"]))),
+            sigmoid(z + params["b_ih"] + params["b_hh"]),
         "you left out the recurrent term W h_{t-1}": np.tanh(x_t @ params["W_ih"].T + params["b_ih"] + params["b_hh"]),
     }
     for hint, wrong in hints.items():

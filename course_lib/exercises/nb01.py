@@ -6,11 +6,9 @@ with :func:`course_lib.losses_np.softmax_cross_entropy`; the ceiling checker rec
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
-from course_lib.corpus import is_left_cue_case
+from course_lib.corpus import is_left_cue_case, memoryless_ceiling
 from course_lib.exercises import ExerciseError, passed, require, require_answer
 from course_lib.losses_np import softmax, softmax_cross_entropy
 
@@ -97,23 +95,6 @@ def check_masked_loss_grad(masked_loss_grad) -> None:
         err = float(np.abs(got - want).max())
         raise ExerciseError(f"dlogits differs from ∂L/∂o by up to {err:.2e}")
     passed("dlogits = mask ⊙ (ŷ_t − onehot(y_t)) (two padded batches)")
-
-
-def memoryless_ceiling(examples) -> float:
-    """Best accuracy any per-word classifier can reach on the cue-decided city words.
-
-    A classifier that sees only the word must give every occurrence of a word the same tag;
-    the best it can do is each word's most frequent gold tag among these positions.
-    """
-    counts: dict[str, Counter] = {}
-    total = 0
-    for ex in examples:
-        for i in is_left_cue_case(ex):
-            counts.setdefault(ex.tokens[i], Counter())[ex.tags[i]] += 1
-            total += 1
-    if total == 0:
-        raise ValueError("no arrive/leave (left-cue) city words in these examples")
-    return sum(c.most_common(1)[0][1] for c in counts.values()) / total
 
 
 def check_memoryless_ceiling(ceiling, examples) -> None:

@@ -6,10 +6,7 @@ import numpy as np
 
 from course_lib.exercises import ExerciseError, call_learner, passed, require
 from course_lib.lstm_np import gate_slice, init_params, lstm_step_forward, reorder_gates
-
-
-def _sig(z):
-    return 1.0 / (1.0 + np.exp(-z))
+from course_lib.np_common import sigmoid
 
 
 def check_lstm_step(lstm_step) -> None:
@@ -41,7 +38,7 @@ def check_lstm_step(lstm_step) -> None:
         raise ExerciseError("you left out b_hh: torch adds both biases, b_ih + b_hh")
     a = x @ p["W_ih"].T + p["b_ih"] + h @ p["W_hh"].T + p["b_hh"]
     i, f, g, o = (a[:, k * H:(k + 1) * H] for k in range(4))
-    i, f, g, o = _sig(i), _sig(f), np.tanh(g), _sig(o)
+    i, f, g, o = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)
     if np.allclose(c_t, c_ref, atol=1e-10):
         if np.allclose(h_t, o * c_ref, atol=1e-10):
             raise ExerciseError("c_t is right, but h_t = o_t ⊙ tanh(c_t): you forgot the tanh")
@@ -49,7 +46,7 @@ def check_lstm_step(lstm_step) -> None:
     if np.allclose(c_t, c + i * g, atol=1e-10):
         raise ExerciseError("c_t = c_{t-1} + i ⊙ g ignores the forget gate: "
                             "c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t")
-    if np.allclose(c_t, f * c + i * _sig(a[:, 2 * H:3 * H]), atol=1e-10):
+    if np.allclose(c_t, f * c + i * sigmoid(a[:, 2 * H:3 * H]), atol=1e-10):
         raise ExerciseError("the candidate g_t uses tanh, not σ")
     err = float(max(np.abs(h_t - h_ref).max(), np.abs(c_t - c_ref).max()))
     raise ExerciseError(f"h_t or c_t differs from torch's LSTM step by up to {err:.3g}")

@@ -74,7 +74,8 @@ def check_count_params(count_params) -> None:
 
 
 def check_residual_forward(residual_forward) -> None:
-    """``residual_forward(layers, x)`` = ``StackedRNN(layers, residual=True)(x)``."""
+    """``residual_forward(layers, x)`` = ``StackedRNN(layers, residual=True)(x)``: residual
+    connections between stacked layers, around every layer after the first."""
     import torch
 
     from course_lib.models import StackedRNN
@@ -100,7 +101,15 @@ def check_residual_forward(residual_forward) -> None:
                                 "input to its output, h = RNN(h) + h")
         if torch.allclose(got, plain + x, atol=1e-10):
             raise ExerciseError("you added x once at the top; the residual connection goes "
-                                "around every layer: h = RNN_l(h) + h inside the loop")
+                                "around every layer after the first: h = RNN_l(h) + h inside "
+                                "the loop")
+        around_all = x
+        for layer in layers:
+            around_all = layer(around_all)[0] + around_all
+        if torch.allclose(got, around_all, atol=1e-10):
+            raise ExerciseError("you also added a shortcut around the first layer; it reads the "
+                                "input x (often a different size), so the residual "
+                                "connections start at the second layer")
         err = float((got - expected).abs().max())
     raise ExerciseError(f"your output differs from the reference by up to {err:.3g}; apply the "
                         "layers in order, each to the previous h, and add h to each output")

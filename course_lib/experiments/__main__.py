@@ -1,21 +1,23 @@
 """Run, check and list the course's long experiments.
 
     python -m course_lib.experiments list
-    python -m course_lib.experiments run [NAME ...]      # full runs; write results/NAME.json
-    python -m course_lib.experiments check [NAME ...]    # cheap re-runs vs the stored results
+    python -m course_lib.experiments run [NAME ...] [--jobs N]    # full runs → results/NAME.json
+    python -m course_lib.experiments check [NAME ...] [--jobs N]  # cheap re-runs vs stored results
 
-``make experiments`` runs them all (budget: 20 minutes on 2 cores); ``make test`` runs
-``check``. Exit status 1 when a check finds a mismatch or a run fails, 2 for an unknown name.
+``make experiments`` runs them all (budget: 20 minutes on 2 cores, two at a time);
+``make test`` runs ``check``. Every experiment runs in its own process with torch on one
+thread (``seed_everything``), so the numbers do not depend on how many run at once. Exit
+status 1 when a check finds a mismatch or a run fails, 2 for an unknown name.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
-import time
+from concurrent.futures import ProcessPoolExecutor
 
-from course_lib.experiments.catalog import experiments
-from course_lib.experiments.store import MissingResultError, load_result, save_result
+from course_lib.experiments.catalog import experiments, run_or_check
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("list", "run", "check"))
     parser.add_argument("names", nargs="*", metavar="NAME", help="experiments (default: all)")
+    parser.add_argument("--jobs", type=int, default=1, help="experiments run at once")
     args = parser.parse_args(argv)
     catalog = experiments()
     unknown = [n for n in args.names if n not in catalog]
@@ -30,36 +33,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown experiment(s): {', '.join(unknown)}; known: {', '.join(catalog)}",
               file=sys.stderr)
         return 2
-    chosen = [catalog[n] for n in (args.names or catalog)]
+    if args.jobs < 1:
+        parser.error("--jobs must be ≥ 1")
+    names = args.names or list(catalog)
     if args.command == "list":
-        for e in chosen:
+        for e in (catalog[n] for n in names):
             print(f"{e.name:28} v{e.version}  notebook {e.notebook}  {e.summary}")
         return 0
-    from course_lib import seed_everything
-
     failed = 0
-    for e in chosen:
-        seed_everything(0)  # one torch thread: the stored numbers do not depend on thread count
-        start = time.perf_counter()
-        if args.command == "run":
-            config, results = e.run()
-            seconds = time.perf_counter() - start
-            path = save_result(e.name, e.version, config, results, seconds)
-            print(f"{e.name}: {seconds:.0f} s → {path}")
-            continue
-        try:
-            stored = load_result(e.name, e.version)["results"]
-        except MissingResultError as err:
-            print(f"✗ {e.name}: {err}")
-            failed += 1
-            continue
-        problems = e.reproduce(stored)
-        seconds = time.perf_counter() - start
-        status = "✓ reproduces" if not problems else "✗ does not reproduce"
-        print(f"{status} {e.name} ({seconds:.0f} s)")
-        for p in problems:
-            print(f"    {p}")
-        failed += bool(problems)
+    ctx = multiprocessing.get_context("spawn")  # fresh interpreters: no state shared
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=ctx) as pool:
+        for ok, lines in pool.map(run_or_check, [args.command] * len(names), names):
+            print("\n".join(lines), flush=True)
+            failed += not ok
     return 1 if failed else 0
 
 

@@ -37,7 +37,45 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    from course_lib.experiments import tagger_ablation, tagger_grid
+    from course_lib.experiments import context_depth, tagger_ablation, tagger_grid
 
-    found: list[Experiment] = [tagger_grid.EXPERIMENT, tagger_ablation.EXPERIMENT]
+    found: list[Experiment] = [
+        context_depth.RIGHT_CONTEXT,
+        context_depth.DEPTH_EXPERIMENT,
+        tagger_grid.EXPERIMENT,
+        tagger_ablation.EXPERIMENT,
+    ]
     return {e.name: e for e in found}
+
+
+def run_or_check(command: str, name: str) -> tuple[bool, list[str]]:
+    """``command`` "run" or "check" for experiment ``name``: ``(ok, lines to print)``.
+
+    Runs in a worker process of ``python -m course_lib.experiments`` (module-level, so the
+    process pool can pickle it). A failure is reported, not raised.
+    """
+    import time
+    import traceback
+
+    from course_lib import seed_everything
+    from course_lib.experiments.store import MissingResultError, load_result, save_result
+
+    e = experiments()[name]
+    seed_everything(0)
+    start = time.perf_counter()
+    try:
+        if command == "run":
+            config, results = e.run()
+            seconds = time.perf_counter() - start
+            path = save_result(e.name, e.version, config, results, seconds)
+            return True, [f"{e.name}: {seconds:.0f} s → {path}"]
+        try:
+            stored = load_result(e.name, e.version)["results"]
+        except MissingResultError as err:
+            return False, [f"✗ {e.name}: {err}"]
+        problems = e.reproduce(stored)
+    except Exception:  # report, and let the other experiments finish
+        return False, [f"✗ {e.name} failed:", traceback.format_exc()]
+    seconds = time.perf_counter() - start
+    status = "✓ reproduces" if not problems else "✗ does not reproduce"
+    return not problems, [f"{status} {e.name} ({seconds:.0f} s)"] + [f"    {p}" for p in problems]

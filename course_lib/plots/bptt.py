@@ -63,14 +63,15 @@ def plot_truncation_windows(T: int, k: int) -> Figure:
 
 
 def plot_cost_vs_length(Ts, seconds, cache_bytes: dict,
-                        time_label: str = "forward + backward (ms)") -> Figure:
-    """Time (left) and cache memory (right) of forward + BPTT against sequence length T.
+                        time_label: str = "forward + backward (ms)",
+                        memory_label: str = "cache kept for backward (KiB)") -> Figure:
+    """Time (left) and memory (right) of forward + BPTT against sequence length T.
 
     Args:
         Ts: sequence lengths, (M,).
         seconds: measured time (wall or CPU) of forward + backward for each T, (M,).
         cache_bytes: ``{label: bytes (M,)}``, e.g. full BPTT vs chunked truncation.
-        time_label: y-axis label of the time panel.
+        time_label, memory_label: y-axis labels of the two panels.
     """
     fig = Figure(figsize=(10, 3.6), layout="constrained")
     ax_t, ax_m = fig.subplots(1, 2)
@@ -83,7 +84,7 @@ def plot_cost_vs_length(Ts, seconds, cache_bytes: dict,
     ax_t.legend(fontsize=8)
     for label, b in cache_bytes.items():
         ax_m.plot(Ts, np.asarray(b, dtype=float) / 2**10, "o-", label=label)
-    ax_m.set(xlabel="sequence length T", ylabel="cache kept for backward (KiB)",
+    ax_m.set(xlabel="sequence length T", ylabel=memory_label,
              title="memory", ylim=(0, None))
     ax_m.legend(fontsize=8)
     return fig

@@ -106,3 +106,25 @@ def plot_surface_3d(W, B, E, title: str = "the wall, in 3-D") -> Figure:
     ax.set(xlabel="w", ylabel="b", zlabel="E", title=title)
     ax.view_init(elev=35, azim=-120)
     return fig
+
+
+def plot_descent_losses(losses: dict, crossings: dict | None = None, steps: int | None = None,
+                        title: str = "the loss along gradient descent") -> Figure:
+    """The loss E at every step of some descents (log scale), wall crossings marked.
+
+    Args:
+        losses: ``{label: (S+1,) E at each visited point}``.
+        crossings: ``{label: steps after which the run had crossed the wall}`` (dotted lines).
+        steps: show only the first ``steps`` steps (the interesting part).
+    """
+    fig = Figure(figsize=(8, 3.4), layout="constrained")
+    ax = fig.subplots()
+    for i, (label, E) in enumerate(losses.items()):
+        E = np.asarray(E, dtype=float)[: None if steps is None else steps + 1]
+        ax.semilogy(np.arange(E.size), E, "o-", ms=3, color=f"C{i}", label=label)
+        for j in (crossings or {}).get(label, []):
+            if steps is None or j <= steps:
+                ax.axvline(j, color=f"C{i}", ls=":", lw=1)
+    ax.set(xlabel="step", ylabel="E (log)", title=title)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_lib.np_common import sigmoid
+
 
 def plot_activation_derivatives(z_max: float = 6.0) -> Figure:
     """tanh, the logistic sigmoid σ and ReLU (left) and their derivatives (right).
@@ -17,7 +19,7 @@ def plot_activation_derivatives(z_max: float = 6.0) -> Figure:
     ≤ 1 (at z = 0), σ′(z) = σ(z)(1 − σ(z)) ≤ 1/4 (at z = 0), ReLU′ ∈ {0, 1}.
     """
     z = np.linspace(-z_max, z_max, 601)
-    sig = 1.0 / (1.0 + np.exp(-z))
+    sig = sigmoid(z)
     funcs = {"tanh": (np.tanh(z), 1.0 - np.tanh(z) ** 2),
              "sigmoid σ": (sig, sig * (1.0 - sig)),
              "ReLU": (np.maximum(z, 0.0), (z > 0).astype(float))}

@@ -1,6 +1,6 @@
 """Explorer for the clipping threshold: drag it, see the clipped training run change.
 
-A thin front-end over :func:`course_lib.clipping.adding_run` and
+A thin front-end over :func:`course_lib.experiments.runs.run_adding` and
 :func:`course_lib.plots.curves.plot_histories`. Each threshold's run is computed the first
 time it is chosen and cached (the notebook pre-fills the cache with its sweep), and the
 slider only reports on release (``continuous_update=False``).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from course_lib.clipping import adding_run
+from course_lib.experiments.runs import run_adding
 from course_lib.plots.curves import plot_histories
 from course_lib.widgets.surface import show_figure
 
@@ -25,7 +25,8 @@ class ClippingExplorer(widgets.VBox):
         cache: ``{threshold: History}`` of runs already computed; filled lazily.
         thresholds: the slider's choices.
         value: the initial threshold.
-        run_kwargs: passed to :func:`course_lib.clipping.adding_run` (lr, steps, …).
+        run_kwargs: passed to :func:`course_lib.experiments.runs.run_adding` (model kind,
+            T, steps, lr, optimizer, …).
 
     Attributes:
         slider, output, figure, cache, redraws (as in the surface explorer).
@@ -50,7 +51,7 @@ class ClippingExplorer(widgets.VBox):
     def history(self, threshold: float):
         """The clipped run for ``threshold``, computed once."""
         if threshold not in self.cache:
-            self.cache[threshold] = adding_run(clip_norm=threshold, **self.run_kwargs)
+            self.cache[threshold] = run_adding(clip_norm=threshold, **self.run_kwargs).history
         return self.cache[threshold]
 
     def redraw(self) -> None:

@@ -1,45 +1,22 @@
-"""The course's slot-filling corpus: a seeded generator of flight requests.
-
-Regenerate the committed corpus byte for byte, and print its statistics table::
-
-    python -m course_lib.corpus data/
-    python -m course_lib.corpus --stats data/
+"""The seeded generator of the course corpus: flight requests built from slot segments.
 
 Every utterance is built from segments ``(words, slot)``; a slot's words get IOB2 tags
-(``B-slot`` then ``I-slot``), the other words ``O``. The corpus is built to show the
-lecture's phenomena (Hung-yi Lee, RNN part II; Mesnil et al. 2015 for ATIS-style slots):
-
-* **left cue** — "arrive taipei on november 2nd" vs "leave taipei on november 2nd": the same
-  city is ``toloc.city_name`` after an arrive-type verb and ``fromloc.city_name`` after a
-  leave-type verb (and the date is ``arrive_date`` vs ``depart_date``). These come in pairs
-  that differ only in the verb phrase, so each city is exactly balanced and a memoryless per-word
-  classifier can do no better than 50 % on them.
-* **right cue** — "taipei is where i want to arrive" vs "taipei is where i depart from":
-  pairs share every word up to and including the city, so a left-to-right tagger cannot know
-  the label when it reads the city (50 % at best) while a bidirectional one can.
-* **held-out cities** — dev and test draw 30 % of their cities from ``HELDOUT_CITIES``, which
-  never occur in train.
-
-Randomness comes only from ``numpy.random.default_rng(seed)`` draws on tuples (never from
-``hash()`` or set order), so the output is identical on every machine.
+(``B-slot`` then ``I-slot``), the other words ``O``. What the corpus is built to show is
+described in :mod:`course_lib.corpus`. Randomness comes only from
+``numpy.random.default_rng(seed)`` draws on tuples (never from ``hash()`` or set order), so
+the output is identical on every machine.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections import Counter
-from pathlib import Path
-
 import numpy as np
 
-from course_lib import corpus_vocab as V
-from course_lib.data import Example, load_corpus
-from course_lib.metrics import get_spans
+from course_lib.corpus import vocabulary as V
+from course_lib.data import Example
 
 SEED = 2026
 SIZES = {"train": 4500, "dev": 600, "test": 600}
 P_LEFT_PAIR, P_RIGHT_PAIR, P_HELDOUT = 0.11, 0.1, 0.3
-CITY_TYPES = ("fromloc.city_name", "toloc.city_name")
 
 
 def _pick(rng: np.random.Generator, items):
@@ -278,108 +255,3 @@ def cue_distance_examples(n: int, distance: int, rng: np.random.Generator,
             segs += _date(rng, "arrive_date" if arrive else "depart_date")
         out.append(_to_example([s for s in segs if s[0]], "flight"))
     return out
-
-
-def _single_city_span(example: Example):
-    spans = [s for s in get_spans(example.tags) if s[0].endswith("city_name")]
-    return spans[0] if len(spans) == 1 and spans[0][0] in CITY_TYPES else None
-
-
-def is_left_cue_case(example: Example) -> list[int]:
-    """Token indices of the city decided by an arrive/leave verb to its LEFT, else ``[]``.
-
-    The utterance must name exactly one city (``fromloc`` or ``toloc``); walking left from it
-    over prepositions ("in", "at", "from") and fillers, the first other word must be an
-    arrive-type verb (then the city is ``toloc``) or a leave-type verb (``fromloc``).
-    """
-    span = _single_city_span(example)
-    if span is None:
-        return []
-    i = span[1] - 1
-    while i >= 0 and (example.tokens[i] in V.CUE_SKIP or example.tokens[i] in V.FILLERS):
-        i -= 1
-    if i < 0 or example.tokens[i] not in V.ARRIVE_VERBS + V.LEAVE_VERBS:
-        return []
-    return list(range(span[1], span[2]))
-
-
-def is_right_cue_case(example: Example) -> list[int]:
-    """Token indices of the city decided by a cue to its RIGHT, else ``[]``.
-
-    The utterance names exactly one city, no word to its left is a route cue ("to", "from",
-    "in", "at", an arrive/leave verb), and a word after it is one of ``RIGHT_CUE_ROLE``
-    ("destination", "origin", "arrive", "depart", ...); the first such word decides.
-    """
-    span = _single_city_span(example)
-    if span is None:
-        return []
-    left_cues = V.ARRIVE_VERBS + V.LEAVE_VERBS + V.CUE_SKIP + ("to", "via")
-    if any(tok in left_cues for tok in example.tokens[: span[1]]):
-        return []
-    if not any(tok in V.RIGHT_CUE_ROLE for tok in example.tokens[span[2]:]):
-        return []
-    return list(range(span[1], span[2]))
-
-
-def write_corpus(root: str | Path, seed: int = SEED) -> dict[str, list[Example]]:
-    """Generate the corpus and write ``root/{train,dev,test}/{seq.in,seq.out,label}``."""
-    corpus = generate_corpus(seed)
-    for split, examples in corpus.items():
-        folder = Path(root) / split
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, lines in (("seq.in", [" ".join(ex.tokens) for ex in examples]),
-                            ("seq.out", [" ".join(ex.tags) for ex in examples]),
-                            ("label", [ex.intent for ex in examples])):
-            (folder / name).write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
-    return corpus
-
-
-def _table(title: str, rows: list[tuple[str, list]]) -> list[str]:
-    return ([f"| {title} | train | dev | test |", "|---|---:|---:|---:|"]
-            + [f"| {name} | " + " | ".join(map(str, vals)) + " |" for name, vals in rows])
-
-
-def corpus_stats(corpus: dict[str, list[Example]]) -> str:
-    """The markdown tables of ``data/README.md``: sizes and phenomena, slots, intents."""
-    splits = [corpus[s] for s in ("train", "dev", "test")]
-    words = [{t for e in ex for t in e.tokens} for ex in splits]
-    spans = [[(t, " ".join(e.tokens[i:j])) for e in ex for t, i, j in get_spans(e.tags)]
-             for ex in splits]
-    cities = [{v for t, v in sp if t.endswith("city_name")} for sp in spans]
-    slots, intents = [Counter(t for t, _ in sp) for sp in spans], [
-        Counter(e.intent for e in ex) for ex in splits]
-    rows = [("utterances", [len(ex) for ex in splits]),
-            ("tokens", [sum(len(e.tokens) for e in ex) for ex in splits]),
-            ("distinct words", [len(w) for w in words]),
-            ("words unseen in train", [len(w - words[0]) for w in words]),
-            ("slot types", [len(c) for c in slots]),
-            ("intents", [len(c) for c in intents]),
-            ("left-cue (arrive/leave) utterances",
-             [sum(bool(is_left_cue_case(e)) for e in ex) for ex in splits]),
-            ("right-cue utterances", [sum(bool(is_right_cue_case(e)) for e in ex)
-                                      for ex in splits]),
-            ("distinct cities", [len(c) for c in cities]),
-            ("cities unseen in train", [len(c - cities[0]) for c in cities])]
-    all_slots = sorted(set().union(*slots))
-    return "\n".join(
-        _table("count", rows) + [""]
-        + _table("slot type (spans)", [(f"`{t}`", [c[t] for c in slots]) for t in all_slots])
-        + [""]
-        + _table("intent", [(f"`{i}`", [c[i] for c in intents]) for i in sorted(intents[0])]))
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("root", type=Path, help="output folder, e.g. data/")
-    parser.add_argument("--stats", action="store_true",
-                        help="print the statistics table of the corpus in ROOT instead")
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    if args.stats:
-        print(corpus_stats(load_corpus(args.root)))
-    else:
-        write_corpus(args.root, args.seed)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,4 @@
-"""Word lists of the course corpus generator (:mod:`course_lib.corpus`).
+"""Word lists of the course corpus generator (:mod:`course_lib.corpus.generate`).
 
 Everything is a tuple so that drawing ``items[rng.integers(len(items))]`` is deterministic.
 Multi-word values are written with spaces; they become one slot span (``B-`` then ``I-``).

@@ -1,0 +1,93 @@
+"""The Chinese edition's machinery: blocks, fingerprints, stale/missing detection, the build."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from tools import i18n
+
+
+@pytest.fixture()
+def course(tmp_path, monkeypatch):
+    """A one-notebook course in tmp_path, with the tool pointed at it."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 00 · Title\n\nSee [the ledger](../CLAIMS.md).", id="t0"),
+        nbformat.v4.new_code_cell("print(1)", id="c1"),
+        nbformat.v4.new_markdown_cell("## 1. A section\n\nThe **hidden state**.", id="m2"),
+    ])
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    path = nbdir / "00_demo.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(i18n, "NOTEBOOKS", nbdir)
+    monkeypatch.setattr(i18n, "TRANSLATIONS", tmp_path / "i18n" / "zh")
+    monkeypatch.setattr(i18n, "BUILT", nbdir / "zh")
+    monkeypatch.setattr(i18n, "DOCUMENTS", {})
+    return path
+
+
+def translate(path, texts):
+    tfile = i18n.translation_file(path)
+    blocks = "".join(f"<!-- cell {u.id} · en {i18n.fingerprint(u.source)} -->\n{texts[u.id]}\n\n"
+                     for u in i18n.units(path))
+    tfile.parent.mkdir(parents=True, exist_ok=True)
+    tfile.write_text(blocks, encoding="utf-8")
+
+
+def test_fingerprint_ignores_trailing_spaces_only():
+    assert i18n.fingerprint("a  \nb") == i18n.fingerprint("a\nb\n")
+    assert i18n.fingerprint("a\nb") != i18n.fingerprint("a\nc")
+
+
+def test_missing_then_built_with_code_and_outputs_unchanged(course):
+    assert [u.id for u in i18n.status(course)["missing"]] == ["t0", "m2"]
+    translate(course, {"t0": "# 00 · 标题\n\n见[记录](../CLAIMS.md)。", "m2": "## 1. 一节\n\n**隐藏状态**。"})
+    assert not any(i18n.status(course).values())
+    zh = i18n.build_one(course)
+    en = nbformat.read(course, as_version=4)
+    assert zh.cells[1].source == en.cells[1].source and zh.cells[1].outputs == en.cells[1].outputs
+    assert "(../../CLAIMS.md)" in zh.cells[0].source            # links leaving notebooks/ fixed
+    assert zh.cells[0].source.startswith("*[English version](../00_demo.ipynb)*")
+    assert zh.metadata["course"]["language"] == "zh"
+
+
+def test_an_english_change_makes_its_translation_stale(course):
+    translate(course, {"t0": "# 00 · 标题", "m2": "## 1. 一节"})
+    nb = nbformat.read(course, as_version=4)
+    nb.cells[2].source += " Changed."
+    nbformat.write(nb, course)
+    s = i18n.status(course)
+    assert [u.id for u in s["stale"]] == ["m2"] and not s["missing"]
+    with pytest.raises(i18n.TranslationError, match="1 stale"):
+        i18n.build_one(course)
+
+
+def test_orphan_and_malformed_blocks_are_reported(course, tmp_path):
+    translate(course, {"t0": "# 00 · 标题", "m2": "## 1. 一节"})
+    tfile = i18n.translation_file(course)
+    tfile.write_text(tfile.read_text() + "<!-- cell gone · en 0123456789ab -->\n旧\n")
+    assert i18n.status(course)["orphan"] == ["gone"]
+    tfile.write_text("<!-- cell t0 en 0123 -->\n坏\n")
+    with pytest.raises(i18n.TranslationError, match="line 1: malformed header"):
+        i18n.read_blocks(tfile)
+
+
+def test_stub_then_check_the_committed_build(course, capsys):
+    assert i18n.main(["stub"]) == 0
+    assert "2 empty blocks" in capsys.readouterr().out
+    assert i18n.main(["status"]) == 1                     # stubs are still empty
+    translate(course, {"t0": "# 00 · 标题", "m2": "## 1. 一节"})
+    assert i18n.main(["check"]) == 1                      # nothing built yet
+    assert i18n.main(["build"]) == 0 and i18n.main(["check"]) == 0
+    built = i18n.BUILT / "00_demo.ipynb"
+    nb = nbformat.read(built, as_version=4)
+    nb.cells[0].source += " 改"
+    nbformat.write(nb, built)
+    assert i18n.main(["check"]) == 1                      # hand-edited build detected
+
+
+def test_documents_are_split_by_section():
+    text = "# T\n\nintro\n\n## Quick start\n\nx\n\n## The notebooks\n\ny\n"
+    assert [i for i, _ in i18n.sections(text)] == ["top", "quick-start", "the-notebooks"]
