@@ -3,7 +3,7 @@
 import pytest
 
 from course_lib.batching import build_vocabs
-from course_lib.experiments import tagger_ablation, tagger_grid
+from course_lib.experiments import tagger_ablation, tagger_decoding, tagger_grid
 from course_lib.experiments.catalog import experiments
 from course_lib.experiments.store import MissingResultError, load_result
 from course_lib.experiments.tagger_runs import compare, mean_sd, train_run
@@ -13,17 +13,19 @@ def test_listed_in_the_catalog():
     found = experiments()
     assert found["tagger_grid"] is tagger_grid.EXPERIMENT
     assert found["tagger_ablation"] is tagger_ablation.EXPERIMENT
-    assert {e.notebook for e in (tagger_grid.EXPERIMENT, tagger_ablation.EXPERIMENT)} == {"09"}
+    assert found["tagger_decoding"] is tagger_decoding.EXPERIMENT
+    assert {e.notebook for e in (tagger_grid.EXPERIMENT, tagger_ablation.EXPERIMENT,
+                                 tagger_decoding.EXPERIMENT)} == {"09"}
 
 
 def test_harder_corpus_is_small_and_reproducible():
-    a, b = tagger_ablation.harder_corpus(), tagger_ablation.harder_corpus()
+    a, b = tagger_decoding.harder_corpus(), tagger_decoding.harder_corpus()
     assert {k: len(v) for k, v in a.items()} == {"train": 300, "dev": 300, "test": 600}
     assert a == b
 
 
 def test_train_run_records_dev_and_test_per_decoder():
-    corpus = tagger_ablation.harder_corpus()
+    corpus = tagger_decoding.harder_corpus()
     small = {k: v[:60] for k, v in corpus.items()}
     vocabs = build_vocabs(small["train"])
     record, model = train_run(small, vocabs, seed=0, lr=0.01,
@@ -44,7 +46,8 @@ def test_mean_sd_and_compare():
         "x a: stored 0.5, re-run 0.6 (tolerance 0.02)"]
 
 
-@pytest.mark.parametrize("name,version", [("tagger_grid", 2), ("tagger_ablation", 1)])
+@pytest.mark.parametrize("name,version", [("tagger_grid", 2), ("tagger_ablation", 2),
+                                          ("tagger_decoding", 1)])
 def test_stored_results_are_complete(name, version):
     try:
         record = load_result(name, version)
@@ -54,6 +57,7 @@ def test_stored_results_are_complete(name, version):
     if name == "tagger_grid":
         assert len(results["configs"]) == 12
         assert all(len(c["runs"]) == 3 for c in results["configs"].values())
-    else:
+    elif name == "tagger_ablation":
         assert set(results["components"]) == set(tagger_ablation.COMPONENTS)
+    else:
         assert set(results["decoding"]) == {"course", "harder"}

@@ -37,13 +37,19 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    from course_lib.experiments import context_depth, tagger_ablation, tagger_grid
+    from course_lib.experiments import (
+        context_depth,
+        tagger_ablation,
+        tagger_decoding,
+        tagger_grid,
+    )
 
     found: list[Experiment] = [
         context_depth.RIGHT_CONTEXT,
         context_depth.DEPTH_EXPERIMENT,
         tagger_grid.EXPERIMENT,
         tagger_ablation.EXPERIMENT,
+        tagger_decoding.EXPERIMENT,
     ]
     return {e.name: e for e in found}
 

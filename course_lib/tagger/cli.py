@@ -137,24 +137,24 @@ def _train_parser(sub) -> None:
     m.add_argument("--output-layer", choices=["crf", "softmax"], default="crf",
                    help="CRF over the tag sequence or a softmax per token "
                         "(default: %(default)s)")
-    m.add_argument("--intent-to-slots", action=argparse.BooleanOptionalAction, default=False,
+    m.add_argument("--intent-to-slots", action=argparse.BooleanOptionalAction, default=True,
                    help="feed the predicted intent distribution to the slot scores "
                         "(default: %(default)s)")
     m.add_argument("--dropout", type=_probability, default=0.3,
                    help="dropout probability (default: %(default)s)")
-    m.add_argument("--word-dropout", type=_probability, default=0.05,
+    m.add_argument("--word-dropout", type=_probability, default=0.15,
                    help="probability of replacing a training word by <unk> "
                         "(default: %(default)s)")
     t = p.add_argument_group("training")
     t.add_argument("--epochs", type=COUNT, default=30, help="maximum epochs (default: 30)")
-    t.add_argument("--patience", type=COUNT, default=5,
+    t.add_argument("--patience", type=COUNT, default=6,
                    help="stop after this many epochs without a better dev score, the mean of "
                         "slot F1, intent and sentence accuracy (default: %(default)s)")
     t.add_argument("--batch-size", type=COUNT, default=64,
                    help="utterances per training step (default: %(default)s)")
     t.add_argument("--lr", type=POSITIVE, default=3e-3,
                    help="Adam learning rate (default: %(default)s)")
-    t.add_argument("--lr-decay", type=_factor, default=0.5,
+    t.add_argument("--lr-decay", type=_factor, default=1.0,
                    help="multiply the learning rate by this after every epoch without a "
                         "better dev score; 1 keeps it constant (default: %(default)s)")
     t.add_argument("--clip", type=POSITIVE, default=5.0,
