@@ -22,7 +22,7 @@ PORTABLE_SETTINGS := \
         slides site mycopy bench data hooks clean experiments ledger zh zh-status
 
 help:
-	@echo "make lab      open the course in JupyterLab (sets everything up on first run)"
+	@echo "make lab      open your copy of the course in JupyterLab (sets everything up on first run)"
 	@echo "make test     run every check: lint, unit tests, notebooks (nbval), browser test,"
 	@echo "              and the notebooks again under other CPU kernels (make test-portable)"
 	@echo "make execute  re-run notebooks and store outputs (refuses over uncommitted edits;"
@@ -47,7 +47,9 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# setuptools reports every editable install as a warning ("InformationOnly"); not ours to fix
+	PYTHONWARNINGS="ignore:Editable installation" \
+	  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
@@ -55,19 +57,20 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # ---- learners ---------------------------------------------------------------------------
+# JupyterLab on my_notebooks/ (updated as by mycopy, never overwriting), the course's
+# originals read-only in my_notebooks/course_originals/ (tools/lab.py).
 # LAB_ARGS passes options through, e.g. make lab LAB_ARGS="--port 8890 --no-browser".
-# Root (containers, Binder-like machines) needs --allow-root to start the server at all.
 lab: venv
-	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	$(BIN)/python -m tools.lab --dest my_notebooks $(LAB_ARGS)
 
 mycopy: venv
-	$(BIN)/python tools/personal_copy.py --dest my_notebooks
+	$(BIN)/python -m tools.personal_copy --dest my_notebooks
 
 # ---- checks -----------------------------------------------------------------------------
 test: venv node_modules/.installed browser-deps lint
 	$(PYTEST) tests notebooks
 	$(MAKE) --no-print-directory test-portable
-	$(BIN)/python -m course_lib.experiments check --jobs 2
+	COURSE_LIB_PROGRESS=0 $(BIN)/python -m course_lib.experiments check --jobs 2
 
 # Strict nbval on every notebook under each kernel setting (the machine's own runs in `test`).
 test-portable: venv
@@ -94,23 +97,23 @@ browser-deps:
 
 # ---- authors and instructors ------------------------------------------------------------
 execute: venv
-	$(BIN)/python tools/execute_notebooks.py $(if $(FORCE),--force) $(NB)
+	$(BIN)/python -m tools.execute_notebooks $(if $(FORCE),--force) $(NB)
 
 student: venv
-	$(BIN)/python tools/student_version.py --out build/student
+	$(BIN)/python -m tools.student_version --out build/student
 
 slides: venv node_modules/.installed
-	$(BIN)/python tools/build_slides.py --out build/slides
+	$(BIN)/python -m tools.build_slides --out build/slides
 
 site: venv node_modules/.installed
-	$(BIN)/python tools/build_site.py --out build/site
+	$(BIN)/python -m tools.build_site --out build/site
 
 bench: venv
-	$(BIN)/python tools/benchmark.py
+	$(BIN)/python -m tools.benchmark
 
 # The runs too long for a notebook; each writes course_lib/experiments/results/NAME.json.
 experiments: venv
-	$(BIN)/python -m course_lib.experiments run --jobs 2
+	COURSE_LIB_PROGRESS=0 $(BIN)/python -m course_lib.experiments run --jobs 2
 
 ledger: venv
 	$(BIN)/python -m course_lib.ledger notebooks/[0-9][0-9]_*.ipynb --out CLAIMS.md

@@ -120,6 +120,52 @@ def cue_task(
     return x, y.astype(np.int64)
 
 
+def attractor_cue_task(
+    n: int,
+    distance: int,
+    rng: np.random.Generator,
+    attractor_distance: int,
+    agree: float = 0.75,
+    n_classes: int = 4,
+    vocab_size: int = 16,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`cue_task` with an **attractor**: a second, nearer cue token that may mislead.
+
+    The sequence is the cue (class ``y``) at ``distance`` steps before the end, as in
+    :func:`cue_task`, and a second cue token, the attractor (class ``a``), ``attractor_distance``
+    steps before the end; every other token is a distractor. The label is always the *first*
+    cue's class. With probability ``agree`` the attractor repeats the label (``a = y``), else
+    it names another class, uniformly. This is CS224n's "The writer of the books ___": the
+    nearer noun usually agrees with the verb, so a model that cannot carry the subject over
+    the distance can still score ``agree`` by trusting the nearest cue — **sequential
+    recency** — and then gets every case with ``a ≠ y`` wrong (Linzen et al. 2016).
+
+    Evaluate with ``agree=0`` (attractor cases only): reading the cue gives accuracy 1,
+    trusting recency gives accuracy 0 with every prediction equal to ``a``, and a model that
+    uses neither is at chance, ``1 / n_classes``.
+
+    Args:
+        n, distance, n_classes, vocab_size: as :func:`cue_task` (T = distance + 1).
+        rng: the random generator.
+        attractor_distance: steps between the attractor and the end, ``0 <= it < distance``.
+        agree: probability that the attractor's class equals the label, in [0, 1].
+
+    Returns:
+        ``x`` (N, T) int64 token ids, ``y`` (N,) int64 labels and ``a`` (N,) int64 attractor
+        classes, both in ``[0, n_classes)``.
+    """
+    if not 0 <= attractor_distance < distance:
+        raise ValueError(f"need 0 <= attractor_distance < distance = {distance}, got "
+                         f"attractor_distance={attractor_distance}")
+    if not 0.0 <= agree <= 1.0:
+        raise ValueError(f"agree must be a probability in [0, 1], got {agree}")
+    x, y = cue_task(n, distance, rng, n_classes=n_classes, vocab_size=vocab_size)
+    other = (y + rng.integers(1, n_classes, size=n)) % n_classes  # uniform over classes != y
+    a = np.where(rng.random(n) < agree, y, other)
+    x[:, distance - attractor_distance] = a + 1
+    return x, y, a.astype(np.int64)
+
+
 def one_hot(x: np.ndarray, vocab_size: int) -> np.ndarray:
     """One-hot float64 encoding of token ids: (N, T) int -> (N, T, vocab_size)."""
     x = np.asarray(x)

@@ -126,6 +126,27 @@ def gradient_norms_by_distance(params: dict, x, h0, nonlinearity: str = "tanh",
     return np.linalg.norm(deltas[:, 1:], axis=2).mean(axis=0)[::-1].copy()
 
 
+def jacobian_norms(params: dict, x, h0, nonlinearity: str = "tanh") -> np.ndarray:
+    """‖∂s_t/∂s_{t-1}‖₂ = ‖diag(f'(z_t)) W_hh‖₂ at every step of every sequence.
+
+    The spectral norm (largest singular value) of each one-step Jacobian along the forward
+    pass. Since ``0 ≤ f' ≤ γ``, it is at most ``γ ‖W_hh‖₂`` (:func:`jacobian_bound`); whether it
+    is at most 1 depends on ``W_hh``, not on the activation alone.
+
+    Args:
+        params: RNN parameters (see :mod:`course_lib.rnn_np`), W_hh (H, H).
+        x: inputs (N, T, D). h0: initial state (N, H).
+        nonlinearity: ``"tanh"`` or ``"relu"``.
+
+    Returns:
+        ``norms`` (N, T): ``norms[n, t-1]`` = ‖∂s_t/∂s_{t-1}‖₂ for sequence n, t = 1 … T.
+    """
+    h, _ = rnn_forward(x, h0, params, nonlinearity)  # (N, T, H): s_1 … s_T
+    fprime = 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(h.dtype)
+    jacobians = fprime[..., :, None] * params["W_hh"]  # (N, T, H, H): row i scaled by f'_i
+    return np.linalg.norm(jacobians, ord=2, axis=(-2, -1))
+
+
 def jacobian_bound(params: dict, nonlinearity: str = "tanh") -> float:
     """The per-step bound γ · ‖W_hh‖₂ (γ = max f' = 1 for tanh and ReLU, 1/4 for sigmoid).
 

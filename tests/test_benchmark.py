@@ -1,10 +1,9 @@
-"""Smoke tests of the measuring tools: ``tools/benchmark.py`` on notebook 00 with one repeat,
+"""Smoke tests of the measuring tools: ``tools.benchmark`` on notebook 00 with one repeat,
 the numpy-vs-torch timing on tiny sizes, and the run comparison of
-``tools/check_determinism.py`` on hand-made notebooks (no kernel)."""
+``tools.check_determinism`` on hand-made notebooks (no kernel)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
@@ -12,12 +11,9 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import benchmark  # noqa: E402
-import check_determinism  # noqa: E402
+from tools import benchmark, check_determinism
 
-sys.path.remove(str(ROOT / "tools"))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow

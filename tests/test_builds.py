@@ -1,7 +1,6 @@
 """Tests for the learner/instructor builds: student version, personal copy, offline slides/site.
 
-The tools live in ``tools/`` (scripts, not a package), so they are imported from there. The
-slow parts (a real browser) are in ``test_browser.py``; here the slides and site are built
+The slow parts (a real browser) are in ``test_browser.py``; here the slides and site are built
 from one small generated notebook and checked as text.
 """
 
@@ -10,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 
 import nbformat
@@ -18,16 +16,11 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbformat import v4
 
+from tools import build_site, build_slides, offline_assets, pages, personal_copy, student_version
+from tools.notebooks import course_notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import build_site  # noqa: E402
-import build_slides  # noqa: E402
-import offline_assets  # noqa: E402
-import personal_copy  # noqa: E402
-import student_version  # noqa: E402
-
-COURSE_NOTEBOOKS = offline_assets.course_notebooks(ROOT / "notebooks")
+COURSE_NOTEBOOKS = course_notebooks(ROOT / "notebooks")
 HAVE_NODE_MODULES = all((ROOT / "node_modules" / p / "package.json").exists()
                         for p in offline_assets.VENDORED)
 
@@ -44,6 +37,8 @@ def softmax(z):
 
 answer = softmax(np.zeros(3))"""
 CHECKER_CELL = "check_softmax(answer)"
+LONG_PROSE = ("The softmax turns scores into probabilities that sum to one. " * 5
+              + "A lecturer says this aloud rather than showing it on the slide.")
 
 
 def sha(path: Path) -> str:
@@ -63,7 +58,7 @@ def make_course(folder: Path) -> Path:
         v4.new_markdown_cell("# 05 · Tiny notebook\n\n## Learning goals\n\n- compute a "
                              "**softmax (归一化指数函数)** $\\sigma(z)$;\n- pass a checker.\n\n"
                              "See the [glossary](glossary.md) and [notebook 06](06_next.ipynb).\n"
-                             "![pic](images/pic.png)",
+                             "![pic](images/pic.png)\n\n" + LONG_PROSE,
                              metadata={"slideshow": {"slide_type": "slide"}}),
         v4.new_code_cell("print('figure numbers 1.5')", execution_count=1,
                          outputs=[stream("figure numbers 1.5\n")]),
@@ -225,7 +220,7 @@ def test_title_and_goals():
     nb = v4.new_notebook(cells=[v4.new_markdown_cell(
         "# 07 · GRU\n\n**Learning goals**\n\nBy the end you can:\n\n- one\n  continued\n"
         "- two\n\nThen prose.")])
-    assert build_site.title_and_goals(nb, "x") == ("07 · GRU", ["one continued", "two"])
+    assert pages.title_and_goals(nb, "x") == ("07 · GRU", ["one continued", "two"])
 
 
 @pytest.fixture(scope="module")
@@ -265,10 +260,33 @@ def test_build_has_no_external_urls(built, kind):
 
 def test_site_index_lists_titles_and_goals(built):
     index = (built / "site" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="05_tiny.html">05 · Tiny notebook</a>' in index
+    assert '<a href="05_tiny.html"><span class="num">05</span> · Tiny notebook</a>' in index
     assert "<strong>softmax (归一化指数函数)</strong>" in index
+    assert 'class="cards"' in index and "<style>" in index
     assert 'href="glossary.html"' in index
     assert "归一化指数函数" in (built / "site" / "glossary.html").read_text(encoding="utf-8")
+
+
+def test_slides_come_from_the_student_version_with_notes_and_a_styled_index(built):
+    deck = (built / "slides" / "05_tiny.slides.html").read_text(encoding="utf-8")
+    assert "SOLUTION" not in deck and "e.sum()" not in deck, "solution code reached a slide"
+    assert "NotImplementedError" in deck, "the exercise's stub is on its slide"
+    assert '<aside class="notes tex2jax_ignore">' in deck, "notes keep their TeX as typed"
+    notes = deck.split('<aside class="notes tex2jax_ignore">', 1)[1].split("</aside>", 1)[0]
+    assert "A lecturer says this aloud" in notes, "long prose goes to the speaker notes"
+    assert "width: 1280," in deck and "height: 720," in deck  # the stage
+    index = (built / "slides" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="05_tiny.slides.html">' in index and 'class="cards"' in index
+    assert "slides</div>" in index  # the slide count on the card
+    assert "<kbd>s</kbd> speaker view" in index
+
+
+def test_slides_refuse_solution_code(tmp_path, monkeypatch, capsys):
+    """If solution code got past the student version, the build stops instead of showing it."""
+    src = make_course(tmp_path / "src")
+    monkeypatch.setattr(build_slides, "student_notebook", lambda nb, name: (nb, 0))
+    assert build_slides.main(["--src", str(src.parent), "--out", str(tmp_path / "out")]) == 1
+    assert "solution code would reach the slides" in capsys.readouterr().err
 
 
 def test_missing_node_modules_is_explained(tmp_path):

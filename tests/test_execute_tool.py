@@ -1,6 +1,5 @@
 """The re-execute command: the only writer into notebooks/, and careful with uncommitted work."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -8,10 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import execute_notebooks as tool
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "tools/execute_notebooks.py")
-tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tool)
 
 
 def git(*args, cwd):
@@ -34,28 +32,32 @@ def make_repo(tmp_path):
 
 def test_uncommitted_detects_edits_and_untracked_files(tmp_path):
     path = make_repo(tmp_path)
-    assert tool.uncommitted([path], root=tmp_path) == []
+    assert tool.uncommitted([path]) == []
     path.write_text(path.read_text().replace("6 * 7", "6 * 8"))
-    assert tool.uncommitted([path], root=tmp_path) == [path]
+    assert tool.uncommitted([path]) == [path]
     new = path.with_name("01_new.ipynb")
     new.write_text(path.read_text())
-    assert tool.uncommitted([new], root=tmp_path) == [new]
+    assert tool.uncommitted([new, path]) == [new, path]
 
 
-def test_refuses_to_overwrite_uncommitted_changes(tmp_path, monkeypatch, capsys):
+def test_outside_a_git_checkout_nothing_is_uncommitted(tmp_path):
+    path = tmp_path / "00_demo.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), path)
+    assert tool.uncommitted([path]) == []
+
+
+def test_refuses_to_overwrite_uncommitted_changes(tmp_path, capsys):
     path = make_repo(tmp_path)
     edited = path.read_text().replace("6 * 7", "6 * 8")
     path.write_text(edited)
-    monkeypatch.setattr(tool, "ROOT", tmp_path)
     assert tool.main([str(path)]) == 2
     assert "refusing to overwrite uncommitted changes in: 00_demo.ipynb" in capsys.readouterr().err
     assert path.read_text() == edited  # untouched
 
 
 @pytest.mark.slow
-def test_executes_committed_notebook_in_place_with_outputs(tmp_path, monkeypatch):
+def test_executes_committed_notebook_in_place_with_outputs(tmp_path):
     path = make_repo(tmp_path)
-    monkeypatch.setattr(tool, "ROOT", tmp_path)
     assert tool.main([str(path)]) == 0
     cell = nbformat.read(path, as_version=4).cells[0]
     assert cell.execution_count == 1

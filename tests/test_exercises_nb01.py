@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from hints import gives_hint
 
 from course_lib.data import Example
 from course_lib.exercises import ExerciseError, nb01
@@ -69,7 +70,7 @@ def test_memoryless_ceiling_counts_majority_tags():
     # taipei: 2 toloc, 1 fromloc -> 2 right; paris: 1 + 1 -> 1 right; total 3 of 5
     assert nb01.memoryless_ceiling(examples) == pytest.approx(3 / 5)
     nb01.check_memoryless_ceiling(0.6, examples)
-    with pytest.raises(ExerciseError, match="0.6000"):
+    with pytest.raises(ExerciseError, match="too low"):
         nb01.check_memoryless_ceiling(0.5, examples)
     with pytest.raises(ExerciseError, match="impossible"):
         nb01.check_memoryless_ceiling(1.0, examples)
@@ -77,3 +78,27 @@ def test_memoryless_ceiling_counts_majority_tags():
         nb01.check_memoryless_ceiling(60, examples)
     with pytest.raises(ExerciseError, match="not set yet"):
         nb01.check_memoryless_ceiling(None, examples)
+
+
+def test_loss_hints_never_give_the_answer():
+    wants = [loss_ok(*nb01._batch(seed)) for seed in (0, 1)]
+    with gives_hint("padding positions", *wants):
+        nb01.check_masked_loss(lambda o, y, m: softmax_cross_entropy(o, y, np.ones_like(m),
+                                                                     "sum")[0])
+    with gives_hint("reduction='mean'", *wants):
+        nb01.check_masked_loss(lambda o, y, m: softmax_cross_entropy(o, y, m, "mean")[0])
+    with gives_hint("number of sentences", *wants):
+        nb01.check_masked_loss(lambda o, y, m: softmax_cross_entropy(o, y, m, "sum")[0] / 3)
+    with gives_hint("too large, by about 2 order", *wants):
+        nb01.check_masked_loss(lambda o, y, m: 100 * softmax_cross_entropy(o, y, m, "sum")[0])
+    with gives_hint("too small.*real words only", *wants):
+        nb01.check_masked_loss(lambda o, y, m: 0.5 * softmax_cross_entropy(o, y, m, "sum")[0])
+
+
+def test_ceiling_hints_never_give_the_answer():
+    examples = pair("taipei", "arrive", "leave") + pair("paris", "reach", "leave")
+    examples.append(Example(["i", "arrive", "taipei"], ["O", "O", "B-toloc.city_name"], "f"))
+    with gives_hint("too low.*most frequent", 0.6):
+        nb01.check_memoryless_ceiling(0.5, examples)
+    with gives_hint("too high.*same tag", 0.6):
+        nb01.check_memoryless_ceiling(0.8, examples)

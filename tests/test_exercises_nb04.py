@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from hints import gives_hint
 
 from course_lib.clipping import clip_grad_norm
 from course_lib.exercises import ExerciseError
@@ -45,3 +46,93 @@ def test_value_clip_angle():
         check_value_clip_angle(np.radians(value_clip_angle()))
     with pytest.raises(ExerciseError, match="norm clipping"):
         check_value_clip_angle(0.0)
+
+
+# --- Exercise 3: a threshold that makes the runs converge (the checker trains them) --------
+
+def _fake_run(acc, clipped, final=0.7, max_norm=40.0):
+    """A stand-in for cue_run: the summary a run with this outcome would return."""
+    def run(seed, lr, tau):
+        return {"test_acc": acc, "clipped_steps": clipped, "steps_run": 2000,
+                "final_loss": final, "max_norm": max_norm}
+    return run
+
+
+def test_threshold_choice_accepts_a_working_threshold_and_trains_to_check_it():
+    from course_lib.exercises.nb04 import check_threshold_choice
+
+    check_threshold_choice(lambda lr: 0.3 / lr)  # the real runs: about 10 s
+
+
+def test_threshold_choice_rejects_a_threshold_too_large_after_training():
+    from course_lib.exercises.nb04 import check_threshold_choice
+
+    with pytest.raises(ExerciseError, match="seed 5 does not solve") as err:
+        check_threshold_choice(lambda lr: 100.0)  # as good as no clipping: seed 5 fails
+    assert "largest gradient norm" in str(err.value)
+
+
+def test_threshold_choice_hints_without_the_answer():
+    from course_lib.exercises.nb04 import check_threshold_choice
+
+    def stub(lr):
+        raise NotImplementedError()
+
+    with pytest.raises(ExerciseError, match="NotImplementedError"):
+        check_threshold_choice(stub)
+    with pytest.raises(ExerciseError, match="not set"):
+        check_threshold_choice(lambda lr: None)
+    with pytest.raises(ExerciseError, match="a number"):
+        check_threshold_choice(lambda lr: "0.3")
+    with pytest.raises(ExerciseError, match="positive"):
+        check_threshold_choice(lambda lr: -1.0)
+    with pytest.raises(ExerciseError, match="positive"):
+        check_threshold_choice(lambda lr: float("inf"))
+    with pytest.raises(ExerciseError, match="too slow") as slow:
+        check_threshold_choice(lambda lr: 1e-3, run=_fake_run(0.25, 2000, final=1.39))
+    with pytest.raises(ExerciseError, match="spikes") as spiky:
+        check_threshold_choice(lambda lr: 5.0, run=_fake_run(0.5, 3))
+    with pytest.raises(ExerciseError, match="move τ"):
+        check_threshold_choice(lambda lr: 0.5, run=_fake_run(0.5, 900))
+    # a hint, never a working threshold: no number but the learner's own τ, lr·τ and the run's
+    # own measurements appears in the message
+    for err in (slow, spiky):
+        assert "0.3" not in str(err.value) and "try τ" not in str(err.value)
+    seen = []
+    check_threshold_choice(lambda lr: 0.2, run=lambda s, lr, t: seen.append((s, lr, t)) or
+                           {"test_acc": 1.0})
+    assert seen == [(5, 1.0, 0.2), (6, 1.0, 0.2), (7, 1.0, 0.2)]
+
+
+def test_hints_never_give_the_answer():
+    from course_lib.exercises.nb04 import _cases
+
+    norms = [clip_grad_norm(g, m)[1] for g, m in _cases()]
+
+    def sum_of_norms(grads, max_norm):
+        clipped, _ = clip_grad_norm(grads, max_norm)
+        return clipped, sum(float(np.linalg.norm(g)) for g in grads.values())
+
+    with gives_hint("added the arrays' norms", *norms):
+        check_my_clip_norm(sum_of_norms)
+
+    def squared(grads, max_norm):
+        clipped, n = clip_grad_norm(grads, max_norm)
+        return clipped, n ** 2
+
+    with gives_hint("squared norm", *norms):
+        check_my_clip_norm(squared)
+
+    def value_clipped(grads, max_norm):
+        _, n = clip_grad_norm(grads, max_norm)
+        return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}, n
+
+    with gives_hint("value clipping", *norms):
+        check_my_clip_norm(value_clipped)
+    angle = value_clip_angle()
+    with gives_hint("radians", angle):
+        check_value_clip_angle(np.radians(angle))
+    with gives_hint("cosine", angle):
+        check_value_clip_angle(np.cos(np.radians(angle)))
+    with gives_hint("too large", angle):
+        check_value_clip_angle(45.0)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from hints import gives_hint
 
 from course_lib.exercises import ExerciseError
 from course_lib.exercises.nb05 import check_irnn_init, check_step_jacobian, check_steps_to_vanish
@@ -80,3 +81,79 @@ def test_irnn_init(capsys):
 
     with pytest.raises(ExerciseError, match="standard deviation"):
         check_irnn_init(big_inputs)
+
+
+
+def find_frontier(measure):
+    """The reference solution of exercise 4: double the distance until the cue is at chance."""
+    accuracy, d = {}, 2
+    while True:
+        accuracy[d] = measure(d)
+        if accuracy[d] <= 0.4:
+            return accuracy, d
+        d *= 2
+
+
+def fake_measure(d):
+    """A made-up frontier for testing the checker's logic without training."""
+    return 1.0 if d <= 10 else (0.6 if d <= 20 else 0.25)
+
+
+def test_cue_frontier_accepts_any_supported_answer(capsys):
+    from course_lib.exercises.nb05 import check_cue_frontier
+
+    accuracy, d_stop = find_frontier(fake_measure)
+    assert d_stop == 32
+    check_cue_frontier(accuracy, d_stop, measure=fake_measure)
+    out = capsys.readouterr().out
+    assert "✓" in out and "32" not in out  # the message does not name a distance
+    # another bracket, measured differently, is accepted too
+    check_cue_frontier({d: fake_measure(d) for d in (5, 14, 24)}, 24, measure=fake_measure)
+
+
+def test_cue_frontier_hints_never_give_the_distance():
+    from course_lib.exercises.nb05 import check_cue_frontier
+
+    cases = [
+        (None, None, "not set yet"),
+        ({}, 8, "at least two"),
+        ({4: 1.0, 8: 1.0}, 8, "still learns"),
+        ({4: 1.0, 16: 0.6}, 16, "above chance"),
+        ({4: 1.0, 8: 1.0, 16: 0.25, 32: 0.25}, 32, "shortest"),
+        ({16: 0.6, 32: 0.25}, 32, "measure a short one"),
+        ({4: 1.0, 32: 0.25}, 32, "factor 8.0"),
+        ({10: 1.0, 16: 0.25}, 20, "not one of the distances"),
+        ({10: 1.0, 16: 0.6, 24: 0.25}, 24, None),  # correct, as a control
+        ({10: 1.0, 16: 0.6, 24: 0.1}, 24, "not what cue_accuracy"),  # a made-up number
+        ({10: 1.0, 16: 0.9, 24: 0.25}, 24, "not what cue_accuracy"),  # made up below d_stop
+        ({10: 1.0, 16: "0.25"}, 16, "between 0 and 1"),
+        ({10.5: 1.0, 16: 0.25}, 16, "positive ints"),
+    ]
+    for accuracy, d_stop, match in cases:
+        if match is None:
+            check_cue_frontier(accuracy, d_stop, measure=fake_measure)
+            continue
+        with pytest.raises(ExerciseError, match=match) as err:
+            check_cue_frontier(accuracy, d_stop, measure=fake_measure)
+        assert "d = 21" not in str(err.value)  # the true frontier is never named
+
+
+def test_cue_frontier_with_real_training():
+    from course_lib.exercises.nb05 import check_cue_frontier, cue_accuracy
+
+    torch.set_num_threads(1)
+    accuracy, d_stop = find_frontier(cue_accuracy)
+    check_cue_frontier(accuracy, d_stop)
+    wrong = {d: a for d, a in accuracy.items() if d < d_stop}
+    wrong[d_stop] = 0.99  # claims the far distance is learned
+    with pytest.raises(ExerciseError, match="still learns"):
+        check_cue_frontier(wrong, d_stop)
+
+
+def test_hints_never_give_the_answer():
+    with gives_hint("left out ‖W‖₂", 20):
+        check_steps_to_vanish(10)
+    with gives_hint("still above 1e-6", 20):
+        check_steps_to_vanish(15)
+    with gives_hint("smallest", 20):
+        check_steps_to_vanish(25)

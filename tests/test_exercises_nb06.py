@@ -3,9 +3,17 @@
 import numpy as np
 import pytest
 import torch
+from hints import gives_hint, notebook_solution
 
+from course_lib import lstm_np
 from course_lib.exercises import ExerciseError
-from course_lib.exercises.nb06 import check_cell_gradient, check_lstm_step, check_set_forget_bias
+from course_lib.exercises.nb06 import (
+    _lstm_step_reference,
+    check_cell_gradient,
+    check_lstm_step,
+    check_lstm_step_backward,
+    check_set_forget_bias,
+)
 
 
 def sig(z):
@@ -91,3 +99,65 @@ def test_cell_gradient(capsys):
         check_cell_gradient(lambda f: f[-1])
     with pytest.raises(ExerciseError, match=r"shape \(\)"):
         check_cell_gradient(lambda f: np.prod(f))
+
+
+# ---- Exercise 4: lstm_step_backward ---------------------------------------------------------
+def backward_solution(student=False):
+    return notebook_solution("06_lstm.ipynb", "ex-lstm-backward-sol", student,
+                             np=np)["lstm_step_backward"]
+
+
+def test_lstm_backward_passes_the_notebooks_solution_and_any_correct_one(capsys):
+    check_lstm_step_backward(backward_solution())
+    check_lstm_step_backward(lambda dh, dc, cache: lstm_np.lstm_step_backward(dh, dc, cache))
+    out = capsys.readouterr().out
+    assert out.count("✓") == 2 and "torch autograd" in out
+
+
+def test_lstm_backward_fails_the_student_stub():
+    with gives_hint("NotImplementedError"):
+        check_lstm_step_backward(backward_solution(student=True))
+
+
+def lstm_answers():
+    rng = np.random.default_rng(11)  # the checker's own data
+    params = lstm_np.init_params(4, 5, rng, scale=0.8)
+    x, h, c = (rng.normal(size=s) for s in ((3, 4), (3, 5), (3, 5)))
+    dh, dc = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
+    _, _, cache = lstm_np.lstm_step_forward(x, h, c, params)
+    return list(lstm_np.lstm_step_backward(dh, dc, cache).values())
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(order="ifog"), "i, f, o, g"),
+    (dict(dc_input=False), "receives dc_t"),
+    (dict(tanh_c=False), "tanh²"),
+    (dict(g_sigmoid=True), r"not g\(1 − g\)"),
+    (dict(c_prev_f=False), "times f_t"),
+])
+def test_lstm_backward_names_the_mistake(mistake, hint):
+    with gives_hint(hint, *lstm_answers()):
+        check_lstm_step_backward(lambda dh, dc, cache: _lstm_step_reference(dh, dc, cache,
+                                                                             **mistake))
+
+
+@pytest.mark.parametrize("gate", ["i", "f", "g", "o"])
+def test_lstm_backward_names_the_wrong_gate(gate):
+    k = "ifgo".index(gate)
+
+    def one_gate_wrong(dh, dc, cache):
+        grads = lstm_np.lstm_step_backward(dh, dc, cache)
+        grads["W_ih"][k * 5:(k + 1) * 5] *= 1.5
+        return grads
+
+    with gives_hint(rf"gate {gate} \(rows {5 * k}:{5 * k + 5}\)", *lstm_answers()):
+        check_lstm_step_backward(one_gate_wrong)
+
+
+def test_lstm_backward_shapes_are_checked():
+    def transposed(dh, dc, cache):
+        grads = lstm_np.lstm_step_backward(dh, dc, cache)
+        return {**grads, "W_ih": grads["W_ih"].T}
+
+    with gives_hint(r"'W_ih' has shape \(4, 20\).*transposed"):
+        check_lstm_step_backward(transposed)

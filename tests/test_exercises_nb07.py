@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from hints import gives_hint
 
 from course_lib.exercises import ExerciseError
 from course_lib.exercises.nb07 import check_gru_param_count, check_gru_step
@@ -62,3 +63,18 @@ def test_gru_step(capsys):
         check_gru_step(lambda *a: gru_step(*a, order="zrn"))
     with pytest.raises(ExerciseError, match=r"shape \(5, 3\)"):
         check_gru_step(lambda *a: gru_step(*a).T)
+
+
+def test_hints_never_give_the_answer():
+    import torch
+
+    counts = [sum(p.numel() for p in torch.nn.GRU(D, H).parameters())
+              for D, H in ((3, 4), (10, 7), (1, 1))]
+    with gives_hint("left out the biases", *counts):
+        check_gru_param_count(lambda D, H: 3 * (H * D + H * H))
+    with gives_hint("plain RNN", *counts):
+        check_gru_param_count(lambda D, H: H * D + H * H + 2 * H)
+    with gives_hint("too low; per gate", *counts):
+        check_gru_param_count(lambda D, H: 2 * (H * D + H * H + 2 * H))
+    with gives_hint("too high; per gate", *counts):
+        check_gru_param_count(lambda D, H: 5 * (H * D + H * H + 2 * H))

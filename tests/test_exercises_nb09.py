@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from hints import gives_hint
 
 from course_lib.exercises import ExerciseError
 from course_lib.exercises.nb09 import check_span_f1, check_word_dropout, check_write_split
@@ -117,3 +118,28 @@ def no_zero_guard(gold, pred):
 def test_span_f1_rejects_wrong_answers(answer, message):
     with pytest.raises(ExerciseError, match=message):
         check_span_f1(answer)
+
+
+def test_hints_never_give_the_answer():
+    def recall_wrong(gold, pred):
+        p, r, f = span_f1(gold, pred)
+        return p, r / 2, f
+
+    gold_pred = ([["B-fromloc.city_name", "O", "B-toloc.city_name", "I-toloc.city_name"],
+                  ["O", "B-depart_date.day_name", "O"],
+                  ["B-airline_name", "I-airline_name", "O", "O", "O", "B-toloc.city_name"]],
+                 [["B-fromloc.city_name", "O", "B-toloc.city_name", "O"],
+                  ["O", "B-depart_date.day_name", "B-depart_time.period_of_day"],
+                  ["B-airline_name", "I-airline_name", "O", "O", "O", "O"]])
+    with gives_hint("your recall is wrong", *span_f1(*gold_pred)):
+        check_span_f1(recall_wrong)
+
+    def intents_dropped(examples, folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "seq.in").write_text("".join(" ".join(e.tokens) + "\n" for e in examples))
+        (folder / "seq.out").write_text("".join(" ".join(e.tags) + "\n" for e in examples))
+        (folder / "label").write_text("".join("flight\n" for _ in examples))
+
+    with gives_hint("its intent differ") as err:
+        check_write_split(intents_dropped)
+    assert "airline" not in str(err.value), "the expected intent is not given away"

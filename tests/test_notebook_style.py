@@ -19,8 +19,11 @@ def source(cell):
     return "".join(cell["source"])
 
 
-def test_all_ten_notebooks_exist():
-    assert [p.name[:2] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(10)]
+def test_notebooks_are_numbered_without_gaps():
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers, "no numbered notebooks NN_*.ipynb in notebooks/"
+    assert numbers == [f"{i:02d}" for i in range(len(numbers))], (
+        f"notebook numbers must run 00, 01, … without gaps or repeats, got {numbers}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])

@@ -70,3 +70,37 @@ def test_one_hot():
     np.testing.assert_array_equal(out, [[[1, 0, 0], [0, 0, 1]]])
     with pytest.raises(ValueError, match="token ids"):
         one_hot(np.array([3]), 3)
+
+
+def test_attractor_cue_task_definition():
+    from course_lib.tasks import attractor_cue_task
+
+    n, d, near = 40_000, 9, 2
+    x, y, a = attractor_cue_task(n, d, np.random.default_rng(0), near, agree=0.75)
+    assert x.shape == (n, d + 1) and x.dtype == y.dtype == a.dtype == np.int64
+    np.testing.assert_array_equal(x[:, 0], y + 1)  # the cue, d steps before the end
+    np.testing.assert_array_equal(x[:, d - near], a + 1)  # the attractor, `near` steps before
+    others = np.delete(x, [0, d - near], axis=1)
+    assert others.min() >= 5  # every other token is a distractor
+    assert abs(np.mean(a == y) - 0.75) < 0.01
+    # when it disagrees, the attractor names each other class equally often
+    diff = (a - y)[a != y] % 4
+    assert set(np.unique(diff)) == {1, 2, 3} and np.ptp(np.bincount(diff)[1:]) < 0.05 * diff.size
+    # trusting the attractor scores `agree`; on attractor cases only it scores 0
+    _, y0, a0 = attractor_cue_task(1000, d, np.random.default_rng(1), near, agree=0.0)
+    assert np.all(a0 != y0)
+    # the cue-task draws are unchanged: same cue, labels and distractors as cue_task
+    xc, yc = cue_task(50, d, np.random.default_rng(3))
+    xa, ya, _ = attractor_cue_task(50, d, np.random.default_rng(3), near)
+    np.testing.assert_array_equal(ya, yc)
+    np.testing.assert_array_equal(np.delete(xa, d - near, 1), np.delete(xc, d - near, 1))
+
+
+@pytest.mark.parametrize("kwargs, match", [({"attractor_distance": 9}, "attractor_distance"),
+                                           ({"attractor_distance": -1}, "attractor_distance"),
+                                           ({"attractor_distance": 2, "agree": 1.5}, "agree")])
+def test_attractor_cue_task_rejects_bad_arguments(kwargs, match):
+    from course_lib.tasks import attractor_cue_task
+
+    with pytest.raises(ValueError, match=match):
+        attractor_cue_task(5, 9, np.random.default_rng(0), **kwargs)

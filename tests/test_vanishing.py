@@ -10,6 +10,7 @@ from course_lib.vanishing import (
     gradient_norms_by_distance,
     init_deep_stack,
     jacobian_bound,
+    jacobian_norms,
     norms_at_scale,
     recurrent_matrix,
     scaled_rnn_params,
@@ -142,3 +143,38 @@ def test_residual_connections_stop_the_sigmoid_stack_from_vanishing():
     plain = deep_gradient_norms(weights, x, "sigmoid")
     res = deep_gradient_norms(weights, x, "sigmoid", residual=True)
     assert plain[0] < 1e-12 < 0.5 < res[0]
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+def test_jacobian_norms_are_the_spectral_norms_of_autograd_jacobians(nonlinearity):
+    rng = np.random.default_rng(6)
+    N, T, D, H = 2, 5, 3, 4
+    params = scaled_rnn_params(D, H, 1.3, rng, input_scale=1.0)
+    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
+    ours = jacobian_norms(params, x, h0, nonlinearity)
+    assert ours.shape == (N, T)
+    h, _ = rnn_forward(x, h0, params, nonlinearity)
+    act = torch.tanh if nonlinearity == "tanh" else torch.relu
+    p = {k: torch.tensor(v) for k, v in params.items()}
+    for n in range(N):
+        for t in range(T):
+            prev = torch.tensor(h0[n] if t == 0 else h[n, t - 1])
+
+            def step(s, n=n, t=t):
+                return act(p["W_ih"] @ torch.tensor(x[n, t]) + p["b_ih"] + p["W_hh"] @ s
+                           + p["b_hh"])
+
+            J = torch.autograd.functional.jacobian(step, prev).numpy()
+            assert ours[n, t] == pytest.approx(np.linalg.norm(J, 2), rel=1e-10)
+    assert np.all(ours <= jacobian_bound(params, nonlinearity) * (1 + 1e-12))
+
+
+def test_jacobian_norm_exceeds_one_when_w_does():
+    # WildML's "the Jacobian's 2-norm is at most 1" needs ||W||_2 <= 1: with ||W||_2 = 2 and
+    # inputs small enough that tanh' is near 1, every step's Jacobian has norm near 2.
+    rng = np.random.default_rng(7)
+    params = scaled_rnn_params(2, 6, 2.0, rng, kind="orthogonal", input_scale=1e-3)
+    norms = jacobian_norms(params, rng.standard_normal((3, 4, 2)), np.zeros((3, 6)))
+    assert norms.min() > 1.9
+    small = scaled_rnn_params(2, 6, 0.9, rng, kind="orthogonal", input_scale=1.0)
+    assert jacobian_norms(small, rng.standard_normal((3, 4, 2)), np.zeros((3, 6))).max() < 0.9 + 1e-12

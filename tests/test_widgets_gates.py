@@ -8,7 +8,6 @@ from course_lib.plots.gates import (
     plot_gate_heatmaps,
     plot_gradient_vs_distance,
     plot_lstm_cell,
-    plot_model_comparison,
 )
 from course_lib.widgets.gates import GateExplorer, gate_explorer
 
@@ -65,11 +64,14 @@ def test_other_figures_return_figures():
     assert len(plot_lstm_cell().axes) == 1
     fig = plot_gradient_vs_distance({"LSTM, init": np.ones(5), "LSTM, trained": np.ones(5)})
     assert [ln.get_linestyle() for ln in fig.axes[0].lines] == ["--", "-"]
-    rows = [{"model": m, "task": t, "metric": "MSE", "score": 0.1, "seconds": 1.0,
-             "params": p} for m, p in (("RNN", 10), ("GRU", 30)) for t in ("adding", "cue")]
-    fig = plot_model_comparison(rows)
-    assert len(fig.axes) == 4
-    assert [b.get_height() for b in fig.axes[3].patches] == [10, 30]
+    # one row per seed: the median line and a band from the smallest to the largest seed
+    seeds = np.array([[1.0, 0.1, 0.01], [3.0, 0.3, 0.03], [2.0, 0.2, 0.02]])
+    fig = plot_gradient_vs_distance({"LSTM, trained": seeds}, refs=[(1.0, "one")])
+    median, ref = fig.axes[0].lines
+    assert np.allclose(median.get_ydata(), [2.0, 0.2, 0.02]) and ref.get_ydata()[0] == 1.0
+    band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    assert np.isclose(band.min(), 0.01) and np.isclose(band.max(), 3.0)
+    assert "(3 seeds)" in fig.axes[0].get_legend().get_texts()[0].get_text()
 
 
 def test_state_difference_figure():

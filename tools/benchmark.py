@@ -1,12 +1,12 @@
 """Measure the course's speed and write ``benchmarks/RESULTS.md``.
 
-    python tools/benchmark.py [--repeats 3] [--notebooks 00 03 ...] [--skip-notebooks]
+    python -m tools.benchmark [--repeats 3] [--notebooks 00 03 ...] [--skip-notebooks]
                               [--with-tests] [--out benchmarks/RESULTS.md]
 
 Three measurements, each checked against the budgets of ``COURSE_DESIGN.md`` §7:
 
 1. every notebook executed top to bottom from a fresh kernel (nbclient, as
-   ``tools/execute_notebooks.py`` does, kernel cwd ``notebooks/``, progress bars off), the
+   ``tools.execute_notebooks`` does, kernel cwd ``notebooks/``, progress bars off), the
    median wall time of ``--repeats`` runs (kernel start and shutdown included, as under nbval)
    and the kernel's peak resident memory (``VmHWM`` of the kernel process); budget ≤ 60 s a
    notebook and ≤ 5 min for the series (the sum of the medians). The notebooks are executed in
@@ -37,8 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
+from tools.executor import execute, notebook_client
+from tools.notebooks import NOTEBOOKS as NOTEBOOK_DIR
+from tools.notebooks import ROOT, select_notebooks
+
 DEFAULT_OUT = ROOT / "benchmarks" / "RESULTS.md"
 
 NOTEBOOK_BUDGET_S = 60.0
@@ -102,24 +104,6 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
-def select_notebooks(names: list[str] | None) -> list[Path]:
-    """Numbered notebooks of ``notebooks/``; ``names`` are prefixes ("03") or paths."""
-    every = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-    if not names:
-        return every
-    chosen = []
-    for name in names:
-        path = Path(name)
-        if path.suffix == ".ipynb" and path.exists():
-            chosen.append(path.resolve())
-            continue
-        hits = [p for p in every if p.name.startswith(name)]
-        if not hits:
-            raise ValueError(f"no notebook matches {name!r} in {NOTEBOOK_DIR}")
-        chosen.extend(hits)
-    return chosen
-
-
 def execute_notebook(path: Path, timeout: int = 600) -> tuple[float, float | None]:
     """Execute ``path`` in memory from a fresh kernel; return (wall seconds, peak RSS in MiB).
 
@@ -129,9 +113,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> tuple[float, float | Non
     the kernel shuts down, is the peak of the whole run).
     """
     import nbformat
-    from nbclient import NotebookClient
 
-    os.environ["COURSE_LIB_PROGRESS"] = "0"  # inherited by the kernel
     nb = nbformat.read(path, as_version=4)
     peak: list[float] = []
 
@@ -141,13 +123,9 @@ def execute_notebook(path: Path, timeout: int = 600) -> tuple[float, float | Non
         if mib is not None:
             peak.append(mib)
 
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}}, on_cell_executed=after_cell,
-    )
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start, (max(peak) if peak else None)
+    client = notebook_client(nb, path.parent, timeout, on_cell_executed=after_cell)
+    seconds = execute(client)
+    return seconds, (max(peak) if peak else None)
 
 
 def measure_notebooks(paths: list[Path], repeats: int, log=print) -> list[dict]:
@@ -416,10 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats < 1 or args.ratio_repeats < 1 or args.threads < 1 or args.min_time < 0:
         parser.error("--repeats, --ratio-repeats and --threads must be ≥ 1, --min-time ≥ 0")
     try:
-        paths = [] if args.skip_notebooks else select_notebooks(args.notebooks)
+        paths = [] if args.skip_notebooks else select_notebooks(args.notebooks, NOTEBOOK_DIR)
     except ValueError as err:
         parser.error(str(err))
-    args.command_line = "python tools/benchmark.py" + "".join(
+    args.command_line = "python -m tools.benchmark" + "".join(
         f" {a}" for a in (sys.argv[1:] if argv is None else argv))
 
     machine = machine_info()

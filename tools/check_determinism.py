@@ -1,6 +1,6 @@
 """Check that every notebook gives the same compared outputs twice, alone, in any order.
 
-    python tools/check_determinism.py [NN ...] [--shuffle] [--seed S] [--no-nbval] [--keep DIR]
+    python -m tools.check_determinism [NN ...] [--shuffle] [--seed S] [--no-nbval] [--keep DIR]
 
 For each notebook (all numbered notebooks by default; ``NN`` selects by number prefix):
 
@@ -37,11 +37,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmark import select_notebooks  # noqa: E402 (tools/ is not a package)
+from tools.executor import PROGRESS_OFF, execute, notebook_client
+from tools.notebooks import NOTEBOOKS as NOTEBOOK_DIR
+from tools.notebooks import ROOT, select_notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
 SANITIZE_CFG = ROOT / "tests" / "nbval_sanitize.cfg"
 # What nbval 0.11 leaves out of the comparison (IPyNbFile.skip_compare without --nbdime).
 SKIP_COMPARE = ("metadata", "traceback", "prompt_number", "output_type", "name",
@@ -70,16 +69,14 @@ def execute_into(path: Path, dest_dir: Path, timeout: int = 600) -> tuple[float,
     Returns (seconds, error or None). A notebook that fails is saved as far as it ran.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                            resources={"metadata": {"path": str(dest_dir)}})
+    client = notebook_client(nb, dest_dir, timeout)
     start = time.perf_counter()
     error = None
     try:
-        client.execute()
+        execute(client)
     except CellExecutionError as err:
         error = f"{err.ename}: {err.evalue}"
     except Exception as err:  # timeouts, dead kernels: report, keep going
@@ -154,7 +151,8 @@ def run_nbval(path: Path) -> tuple[bool, str]:
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
            "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE_CFG),
            "--rootdir", str(path.parent), str(path)]
-    proc = subprocess.run(cmd, cwd=path.parent, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=path.parent, capture_output=True, text=True,
+                          env={**os.environ, **PROGRESS_OFF})
     tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
     return proc.returncode == 0, tail
 
@@ -173,12 +171,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the executed copies in this (new) folder")
     args = parser.parse_args(argv)
     try:
-        paths = select_notebooks(args.notebooks)
+        paths = select_notebooks(args.notebooks, NOTEBOOK_DIR)
     except ValueError as err:
         parser.error(str(err))
     if args.keep is not None and args.keep.exists():
         parser.error(f"--keep {args.keep} already exists; give a new folder")
-    os.environ["COURSE_LIB_PROGRESS"] = "0"  # inherited by the kernels and by nbval
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     rng = random.Random(seed)
     orders = []

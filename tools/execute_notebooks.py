@@ -1,10 +1,11 @@
 """Re-execute notebooks top to bottom in a fresh kernel and store their outputs in place.
 
-    python tools/execute_notebooks.py [NOTEBOOK ...] [--force]
+    python -m tools.execute_notebooks [NOTEBOOK ...] [--force]      (make execute [NB=...])
 
-Without arguments, every ``notebooks/[0-9][0-9]_*.ipynb``. Widget state is stored (nbclient
-does this; JupyterLab's own save does not by default), progress bars are turned off so the
-stored text is stable, and the kernel is the current environment's ``python3``.
+Without arguments, every ``notebooks/NN_*.ipynb``; a notebook is a path or a number prefix
+such as ``03``. Each runs from a fresh kernel with its folder as working directory, as
+:mod:`tools.executor` sets it up: widget state stored, progress bars off so the stored text
+is stable, the current environment's ``python3`` kernel.
 
 This is the only command that writes into ``notebooks/``. It refuses to touch a notebook with
 uncommitted changes (someone's edits would be replaced by a fresh run) unless ``--force``.
@@ -22,27 +23,28 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.executor import execute_notebook
+from tools.notebooks import NOTEBOOKS, ROOT, select_notebooks
 
 
-def uncommitted(paths: list[Path], root: Path = ROOT) -> list[Path]:
-    """The notebooks among ``paths`` that differ from git's HEAD or are untracked."""
-    try:
-        out = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=all",
-             "--", *map(str, paths)],
-            cwd=root, capture_output=True, text=True, check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return []  # not a git checkout: nothing to protect against
-    dirty = {line[3:].strip().strip('"') for line in out.splitlines()}
-    return [p for p in paths if str(p.resolve().relative_to(root.resolve())) in dirty]
+def uncommitted(paths: list[Path]) -> list[Path]:
+    """The notebooks among ``paths`` that differ from git's HEAD or are untracked, each asked
+    of the git checkout it lives in (none outside a checkout: nothing to protect there)."""
+    dirty = []
+    for path in paths:
+        try:
+            out = subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=all", "--", path.name],
+                cwd=path.parent, capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            continue  # not a git checkout
+        if out.strip():
+            dirty.append(path)
+    return dirty
 
 
 KERNEL_VARIABLES = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "OPENBLAS_CORETYPE",
@@ -70,42 +72,42 @@ def machine_setting() -> dict:
 
 
 def execute(path: Path, timeout: int = 600) -> float:
-    """Execute one notebook in place; return the wall time in seconds."""
+    """Execute one notebook in place (file rewritten); return the wall time in seconds."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata.setdefault("course", {})["executed_with"] = machine_setting()
-    start = time.perf_counter()
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()
-    elapsed = time.perf_counter() - start
+    elapsed = execute_notebook(nb, path.parent, timeout)
     nbformat.write(nb, path)
     return elapsed
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                        help="notebook paths or number prefixes such as 03 (default: all)")
     parser.add_argument("--force", action="store_true",
                         help="execute even notebooks with uncommitted changes")
     args = parser.parse_args(argv)
-    paths = [p.resolve() for p in args.notebooks] or sorted(
-        (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        parser.error(f"no such notebook: {', '.join(map(str, missing))}")
-    dirty = uncommitted(paths, ROOT)
+    try:
+        paths = select_notebooks(args.notebooks, NOTEBOOKS)
+    except ValueError as err:
+        parser.error(str(err))
+    dirty = uncommitted(paths)
     if dirty and not args.force:
         names = ", ".join(p.name for p in dirty)
         print(f"refusing to overwrite uncommitted changes in: {names}\n"
               "commit or stash them first, or pass --force to replace them with a fresh run",
               file=sys.stderr)
         return 2
-    os.environ["COURSE_LIB_PROGRESS"] = "0"  # inherited by the kernels
     for path in paths:
         seconds = execute(path)
-        print(f"executed {path.relative_to(ROOT)} in {seconds:.1f} s")
+        print(f"executed {_shown(path)} in {seconds:.1f} s")
     return 0
 
 

@@ -34,8 +34,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from tools.notebooks import NOTEBOOKS, ROOT, course_notebooks
+
 LANG = "zh"
 TRANSLATIONS = ROOT / "i18n" / LANG
 BUILT = NOTEBOOKS / LANG
@@ -53,7 +53,7 @@ def fingerprint(text: str) -> str:
 
 
 def english_notebooks() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return course_notebooks(NOTEBOOKS)
 
 
 # Markdown documents translated block by block, and where their Chinese versions go.

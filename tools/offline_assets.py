@@ -29,23 +29,21 @@ configurable trait, so :func:`make_exporter` extends the stock template with an 
 References: nbconvert documentation, "Reveal.js HTML slideshow"; the templates in
 ``share/jupyter/nbconvert/templates/{lab,reveal,base}``; ipywidgets "Embedding Jupyter Widgets
 in Other Contexts" (the ``embed-amd.js`` renderer reads the widget state that
-``tools/execute_notebooks.py`` stores in the notebook metadata).
+``tools.execute_notebooks`` stores in the notebook metadata).
 """
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 from pathlib import Path
 
 import jinja2
-import mistune
 from nbconvert import HTMLExporter, SlidesExporter
 from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from tools.notebooks import ROOT
+
 ASSETS_DIR = "assets"  # relative to the output folder, so the pages work from file://
 
 # npm package -> the files and folders of it the pages need (relative to the package root).
@@ -123,7 +121,12 @@ def exporter_config(prefix: str = ASSETS_DIR) -> Config:
         c[name].jupyter_widgets_base_url = f"{prefix}/"  # unused when widget_renderer_url is set
     c.SlidesExporter.reveal_url_prefix = f"{prefix}/reveal.js"
     c.SlidesExporter.reveal_theme = "white"  # the exporter's default "simple" loads Google Fonts
-    c.SlidesExporter.reveal_scroll = True  # long code cells scroll instead of being cut off
+    # A 1280×720 stage that nothing scrolls (tools.slide_plan makes every slide fit it).
+    c.SlidesExporter.reveal_width = "1280"
+    c.SlidesExporter.reveal_height = "720"
+    c.SlidesExporter.reveal_scroll = False
+    c.SlidesExporter.reveal_number = "c/t"
+    c.SlidesExporter.reveal_transition = "none"
     return c
 
 
@@ -180,69 +183,3 @@ def copy_course_files(src: Path, out: Path) -> list[Path]:
             shutil.copy2(path, out / path.name)
             copied.append(Path(path.name))
     return copied
-
-
-def parse_notebook_args(description: str, argv: list[str] | None, out_name: str):
-    """The command line shared by the build tools: ``[NOTEBOOK ...] [--out DIR] [--src DIR]``.
-
-    Returns ``(args, notebooks)``; exits with a usage error when no notebook is found.
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to convert (default: every NN_*.ipynb in --src)")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / out_name,
-                        help=f"output folder (default: build/{out_name})")
-    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
-                        help="folder with the notebooks, glossary and images (default: notebooks)")
-    args = parser.parse_args(argv)
-    notebooks = args.notebooks or course_notebooks(args.src)
-    if not notebooks:
-        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
-    missing = [str(p) for p in notebooks if not p.exists()]
-    if missing:
-        parser.error(f"no such notebook: {', '.join(missing)}")
-    return args, notebooks
-
-
-def course_notebooks(src: Path = NOTEBOOKS) -> list[Path]:
-    """The course's numbered notebooks ``NN_*.ipynb`` in ``src``, in order."""
-    return sorted(src.glob("[0-9][0-9]_*.ipynb"))
-
-
-PAGE_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC",
-       "Microsoft YaHei", sans-serif; max-width: 52em; margin: 2em auto; padding: 0 1em;
-       line-height: 1.5; color: #222; }
-table { border-collapse: collapse; } th, td { border: 1px solid #ccc; padding: .3em .6em; }
-th { background: #f3f3f3; } code { background: #f5f5f5; padding: 0 .2em; }
-a { color: #1a5fb4; } .goals { margin-top: .2em; } .nb { margin-bottom: 1.4em; }
-"""
-
-
-def html_page(title: str, body: str) -> str:
-    """A self-contained HTML page (inline CSS, no scripts) around ``body``."""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n"
-            f"<body>\n{body}\n</body>\n</html>\n")
-
-
-def markdown_to_html(text: str) -> str:
-    """Render Markdown (with tables) to an HTML fragment, as nbconvert's mistune does."""
-    render = mistune.create_markdown(plugins=["table", "strikethrough", "url"])
-    return render(text)
-
-
-def render_glossary(src: Path, out: Path, notebook_suffix: str = ".html") -> Path | None:
-    """Render ``src/glossary.md`` to ``out/glossary.html`` (None when there is no glossary)."""
-    glossary = src / "glossary.md"
-    if not glossary.exists():
-        return None
-    body = '<p><a href="index.html">← course index</a></p>\n' + markdown_to_html(
-        glossary.read_text(encoding="utf-8"))
-    target = out / "glossary.html"
-    target.write_text(link_to_html(html_page("Glossary 术语表", body), notebook_suffix),
-                      encoding="utf-8")
-    return target

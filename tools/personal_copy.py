@@ -1,6 +1,6 @@
 """Copy the course notebooks into a personal folder to work in, never overwriting your work.
 
-    python tools/personal_copy.py [--dest my_notebooks] [--update] [--student]
+    python -m tools.personal_copy [--dest my_notebooks] [--update] [--student]   (make mycopy)
 
 Copies every ``notebooks/NN_*.ipynb``, ``glossary.md`` and the images into ``--dest``
 (default ``my_notebooks/`` at the top of the repository, which git ignores), so you can edit
@@ -12,7 +12,7 @@ and run them while ``git pull`` keeps updating the originals.
   course's version has changed. Modified files are kept and reported. What was copied is
   tracked by the SHA-256 hashes in ``<dest>/.course_manifest.json``.
 - ``--student`` copies the student version (exercise solutions replaced by stubs, see
-  ``tools/student_version.py``) instead of the notebooks with solutions.
+  ``tools.student_version``) instead of the notebooks with solutions.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_assets import NOTEBOOKS, ROOT, course_notebooks  # noqa: E402
-from student_version import student_notebook  # noqa: E402
+from tools.notebooks import NOTEBOOKS, ROOT, course_notebooks
+from tools.student_version import student_notebook
 
 MANIFEST = ".course_manifest.json"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}

@@ -1,6 +1,6 @@
 """Write the student version of the notebooks: exercise solutions replaced by stubs.
 
-    python tools/student_version.py [--out build/student] [--src notebooks] [NOTEBOOK ...]
+    python -m tools.student_version [--out build/student] [--src notebooks] [NOTEBOOK ...]
 
 In every code cell, each region from a ``### BEGIN SOLUTION`` line to its ``### END
 SOLUTION`` line (the nbgrader convention, markers included) becomes, at the indentation of
@@ -29,12 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_assets import (  # noqa: E402 (tools/ is not a package)
-    copy_course_files,
-    course_notebooks,
-    parse_notebook_args,
-)
+from tools.notebooks import course_notebooks, notebook_parser, parse_notebook_args
+from tools.offline_assets import copy_course_files
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
@@ -123,7 +119,8 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, notebooks = parse_notebook_args(__doc__.split("\n\n")[0], argv, "student")
+    args, notebooks = parse_notebook_args(
+        notebook_parser(__doc__.split("\n\n")[0], "student"), argv)
     try:
         counts = write_student_version(args.src, args.out, notebooks)
     except SolutionMarkerError as err:

@@ -54,15 +54,16 @@ def check_param_count(count_params) -> None:
         expected = sum(p.numel() for m in (rnn, out) for p in m.parameters())
         if got == expected:
             continue
+        where = f"for D={D}, H={H}, K={K} your count is too {'low' if got < expected else 'high'}"
         if got == expected - H:
-            raise ExerciseError(f"for D={D}, H={H}, K={K} you count {got}, torch has {expected}: "
-                                "you counted one recurrent bias; torch keeps two (b_ih and b_hh)")
+            raise ExerciseError(f"{where}: you counted one recurrent bias; torch keeps two "
+                                "(b_ih and b_hh)")
         if got == expected - K - 2 * H:
-            raise ExerciseError(f"for D={D}, H={H}, K={K} you count {got}, torch has {expected}: "
-                                "you forgot the biases (two in the RNN, one in the output layer)")
+            raise ExerciseError(f"{where}: you forgot the biases (two in the RNN, one in the "
+                                "output layer)")
         if got == expected - H * K - K:
-            raise ExerciseError(f"for D={D}, H={H}, K={K} you count {got}, torch has {expected}: "
-                                "you forgot the output layer V (H·K weights) and c (K biases)")
-        raise ExerciseError(f"for D={D}, H={H}, K={K} you count {got}, torch has {expected}; "
-                            "count U (H×D), W (H×H), b_ih, b_hh (H each), V (K×H) and c (K)")
+            raise ExerciseError(f"{where}: you forgot the output layer V (H·K weights) and c "
+                                "(K biases)")
+        raise ExerciseError(f"{where}; count U (H×D), W (H×H), b_ih, b_hh (H each), V (K×H) "
+                            "and c (K)")
     passed("count_params matches torch for three sizes, and does not depend on T")

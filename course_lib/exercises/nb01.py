@@ -26,6 +26,14 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
+def _magnitude(got: float, want: float) -> str:
+    """", about N orders of magnitude" when ``got`` is off by a factor of 10 or more."""
+    if got <= 0 or want <= 0:
+        return ""
+    orders = np.log10(got / want)
+    return f", by about {abs(orders):.0f} order(s) of magnitude" if abs(orders) >= 1 else ""
+
+
 def check_masked_loss(masked_loss) -> None:
     """Exercise 1: ``masked_loss(logits, targets, mask) -> float``, the sum over real words."""
     require_answer(masked_loss, "masked_loss")
@@ -43,15 +51,14 @@ def check_masked_loss(masked_loss) -> None:
             continue
         everywhere, _ = softmax_cross_entropy(logits, targets, np.ones_like(mask), "sum")
         if _close(got, everywhere):
-            raise ExerciseError(f"you summed over padding positions too: your loss is "
-                                f"{got:.4f}, the masked loss is {want:.4f}")
+            raise ExerciseError("you summed over padding positions too: multiply each L_t by "
+                                "the mask (or select the real words) before summing")
         if _close(got, want / mask.sum()):
-            raise ExerciseError(f"you divided by the number of real words ({mask.sum()}): that "
-                                f"is reduction='mean'; this exercise asks for the sum "
-                                f"{want:.4f}")
+            raise ExerciseError("you divided by the number of real words: that is "
+                                "reduction='mean'; this exercise asks for the plain sum")
         if _close(got, want / mask.shape[0]):
             raise ExerciseError("you divided by the number of sentences; return the plain sum "
-                                f"{want:.4f}")
+                                "over the real words")
         if _close(got, -want):
             raise ExerciseError("the sign is flipped: the loss is −log ŷ_t[y_t] ≥ 0")
         probs = softmax(logits)
@@ -63,7 +70,9 @@ def check_masked_loss(masked_loss) -> None:
         if _close(got, float(-(raw * mask).sum())):
             raise ExerciseError("you used the raw score o_t[y_t]: apply the softmax first "
                                 "(−log softmax(o_t)[y_t])")
-        raise ExerciseError(f"your loss is {got:.4f}, the masked summed loss is {want:.4f}")
+        raise ExerciseError(f"your loss is too {'small' if got < want else 'large'}"
+                            f"{_magnitude(got, want)}; compute L = Σ_n Σ_t m_nt · (−log "
+                            "softmax(o_nt)[y_nt]) over the real words only")
     passed("masked_loss sums −log softmax over real words only (two padded batches)")
 
 
@@ -113,5 +122,10 @@ def check_memoryless_ceiling(ceiling, examples) -> None:
     if ceiling >= 1 - 1e-9:
         raise ExerciseError("1.0 would need different tags for the same word — impossible "
                             "without context. Count, for each word, its most frequent tag")
-    raise ExerciseError(f"your ceiling is {ceiling:.4f}, but counting the most frequent tag of "
-                        f"each of the {n_words} distinct words gives {want:.4f}")
+    if ceiling < want:
+        raise ExerciseError(f"your ceiling is too low: a memoryless tagger may give each of the "
+                            f"{n_words} distinct words its *most frequent* tag among these "
+                            "positions; count those hits over all the positions")
+    raise ExerciseError("your ceiling is too high: a memoryless tagger must give every "
+                        "occurrence of a word the same tag, so it is wrong on the occurrences "
+                        "whose tag is not the word's most frequent one")

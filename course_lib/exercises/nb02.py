@@ -10,6 +10,10 @@ import numpy as np
 
 from course_lib import rnn_np
 from course_lib.exercises import ExerciseError, passed, require, require_answer
+from course_lib.exercises.nb02_backward import (  # noqa: F401 (the notebook calls nb02.check_…)
+    check_rnn_backward,
+    check_rnn_step_backward,
+)
 
 GRAD_KEYS = ("W_ih", "W_hh", "b_ih", "b_hh")
 
@@ -51,8 +55,15 @@ def check_grad_b(grad_b) -> None:
                                     "δ_t = dh_t + (δ_{t+1} ⊙ f′(z_{t+1})) W")
             if _rel(got, dh.sum(axis=(0, 1))) < 1e-8:
                 raise ExerciseError("you summed dh without multiplying by f′(z_t) = 1 − s_t²")
-            raise ExerciseError(f"∂L/∂b is off by a relative error {_rel(got, want):.1e} "
-                                f"(expected {np.round(want[:3], 4)}…, got {np.round(got[:3], 4)}…)")
+            if _rel(got, -want) < 1e-8:
+                raise ExerciseError("∂L/∂b has the wrong sign: δ_t = dh_t + (δ_{t+1} ⊙ "
+                                    "f′(z_{t+1})) W adds the two contributions")
+            if _rel(got, want / h.shape[0]) < 1e-8:
+                raise ExerciseError("you averaged over the batch; the loss is a sum, so sum "
+                                    "dz over the batch axis too")
+            raise ExerciseError(f"∂L/∂b is off by a relative error {_rel(got, want):.1e}: "
+                                "walk t from T−1 down to 0, carry (δ_{t+1} ⊙ f′(z_{t+1})) W "
+                                "into step t, and multiply by f′(z_t) = 1 − s_t² before summing")
     passed("∂L/∂b from your δ recursion equals rnn_backward's (two random cases)")
 
 
@@ -75,9 +86,10 @@ def check_truncation_k(k, params: dict, x, h0, dh) -> None:
     require(1 <= k <= T, f"k must lie between 1 and T={T}, got {k}")
     best, errors = smallest_k(params, x, h0, dh)
     err = errors[k - 1]
-    require(err < 0.01, f"with k={k} the error of ∂L/∂W_hh is still {err:.1%} (not below 1 %)")
-    require(k == best, f"k={k} gives {err:.2%}, but it is not the smallest: "
-                       f"k={best} already gives {errors[best - 1]:.2%}")
+    require(err < 0.01, f"with k={k} the error of ∂L/∂W_hh is still {err:.1%} (not below "
+                        "1 %): a larger k keeps more terms")
+    require(k == best, f"k={k} gives {err:.2%}, below 1 %, but it is not the smallest such k: "
+                       "try smaller ones, each against the full gradient")
     before = f"; k={k - 1} gives {errors[k - 2]:.2%}" if k > 1 else ""
     passed(f"k={k} is the smallest truncation length with error < 1 % ({err:.2%}{before})")
 

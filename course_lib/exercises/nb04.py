@@ -34,23 +34,34 @@ def check_my_clip_norm(fn) -> None:
             require(np.array_equal(grads[k], before[k]),
                     f"you modified the input grads[{k!r}] in place: return new arrays")
         if not math.isclose(float(norm), want_norm, rel_tol=1e-9):
-            local = max(float(np.linalg.norm(v)) for v in before.values())
-            extra = (" You seem to return one array's norm: the norm is global, "
-                     "sqrt(Σ over all arrays of their squared entries).") if math.isclose(
-                float(norm), local, rel_tol=1e-9) else ""
-            raise ExerciseError(f"total_norm = {float(norm):.6g}, expected {want_norm:.6g}.{extra}")
+            norms = [float(np.linalg.norm(v)) for v in before.values()]
+            hints = {
+                "you return one array's norm: the norm is global, sqrt(Σ over all arrays of "
+                "their squared entries)": max(norms),
+                "you added the arrays' norms; the global norm is sqrt(Σ of all squared "
+                "entries), not Σ of the norms": sum(norms),
+                "you returned the squared norm: take the square root": want_norm ** 2,
+            }
+            for hint, wrong in hints.items():
+                if math.isclose(float(norm), wrong, rel_tol=1e-9):
+                    raise ExerciseError(f"total_norm is wrong: {hint}")
+            raise ExerciseError(f"total_norm is too {'small' if norm < want_norm else 'large'}: "
+                                "it is the norm of the gradient *before* clipping, "
+                                "sqrt(Σ over all arrays of their squared entries)")
         require(set(clipped) == set(before), f"clipped has keys {sorted(clipped)}, expected "
                                              f"{sorted(before)}")
         for k in before:
             got = np.asarray(clipped[k], dtype=float)
             if not np.allclose(got, want[k], rtol=1e-5, atol=0):
                 if want_norm < max_norm:
-                    raise ExerciseError(f"‖g‖ = {want_norm:.3g} is below max_norm = {max_norm}, "
+                    raise ExerciseError(f"in this case ‖g‖ is below max_norm = {max_norm}, "
                                         "so the gradient must stay as it is; you changed it "
                                         "(did you forget min(1, ·)?)")
-                raise ExerciseError(f"clipped[{k!r}] differs from g · max_norm/‖g‖ (expected "
-                                    f"first entries {want[k].ravel()[:2]}, got "
-                                    f"{got.ravel()[:2]})")
+                if np.allclose(got, np.clip(before[k], -max_norm, max_norm), rtol=1e-5, atol=0):
+                    raise ExerciseError("that is value clipping (each entry clamped); norm "
+                                        "clipping scales the whole gradient by max_norm/‖g‖")
+                raise ExerciseError(f"clipped[{k!r}] is not g · max_norm/‖g‖: every array is "
+                                    "scaled by the same factor, computed from the global norm")
     passed("my_clip_norm matches clip_grad_norm (global norm, never scales up, input untouched)")
 
 
@@ -68,10 +79,74 @@ def check_value_clip_angle(angle) -> None:
     if not math.isclose(angle, ref, rel_tol=1e-6, abs_tol=1e-6):
         if math.isclose(angle, math.radians(ref), rel_tol=1e-6):
             raise ExerciseError(f"angle = {angle:.4f} looks like radians; the answer is asked "
-                                f"in degrees ({ref:.2f}°): use np.degrees")
+                                "in degrees: use np.degrees")
+        if math.isclose(angle, math.cos(math.radians(ref)), rel_tol=1e-6):
+            raise ExerciseError("that is the cosine of the angle; take np.arccos of it and "
+                                "convert to degrees")
         if abs(angle) < 1e-6:
             raise ExerciseError("angle = 0: that is what norm clipping gives; value clipping "
                                 "clamps each entry separately, so the direction turns")
-        raise ExerciseError(f"angle = {angle:.4f}°, expected {ref:.2f}° "
-                            "(arccos of the cosine between g and the clipped g)")
+        raise ExerciseError(f"angle = {angle:.4f}° is too {'small' if angle < ref else 'large'}: "
+                            "clamp each entry of g to [−1, 1], then take arccos of "
+                            "g·c / (‖g‖ ‖c‖) in degrees")
     passed(f"value clipping turned g by {ref:.1f}°; norm clipping would turn it by 0°")
+
+
+# --- Exercise 3: find a threshold that rescues a run plain SGD cannot train ---------------
+
+EXERCISE_LR, EXERCISE_SEEDS = 1.0, (5, 6, 7)
+
+
+def check_threshold_choice(choose_threshold, run=None) -> None:
+    """``choose_threshold(lr)`` must return a norm-clipping threshold τ with which the cue-task
+    run of notebook 04 (:func:`course_lib.experiments.clipping.cue_run`) at learning rate
+    :data:`EXERCISE_LR` solves seeds :data:`EXERCISE_SEEDS` — test accuracy ≥ 0.95 after
+    2000 steps on each. Any such τ passes: the checker trains the runs (a few seconds each)
+    and stops at the first seed that fails, with a hint drawn from that run.
+
+    Args:
+        choose_threshold: the learner's function ``lr -> τ``.
+        run: ``(seed, lr, tau) -> summary`` (default ``cue_run``; tests pass a stand-in).
+    """
+    from course_lib.exercises import call_learner
+    from course_lib.experiments.clipping import CONFIG, cue_run
+
+    run = run or cue_run
+    tau = call_learner(choose_threshold, EXERCISE_LR)
+    require_answer(tau, "choose_threshold(lr)")
+    require(isinstance(tau, (int, float, np.floating, np.integer)) and not isinstance(tau, bool),
+            f"choose_threshold should return a number (the threshold τ), got "
+            f"{type(tau).__name__}")
+    tau = float(tau)
+    require(math.isfinite(tau) and tau > 0,
+            f"τ = {tau:g}: a norm threshold must be a positive, finite number (τ = ∞ would "
+            "mean no clipping, and plain SGD fails at this learning rate)")
+    steps, solved = CONFIG["steps"], CONFIG["solved"]
+    for seed in EXERCISE_SEEDS:
+        r = run(seed, EXERCISE_LR, tau)
+        if r["test_acc"] >= solved:
+            continue
+        share = r["clipped_steps"] / max(r["steps_run"], 1)
+        step = EXERCISE_LR * tau
+        if share > 0.9:
+            hint = (f"clipping fired on {100 * share:.0f} % of the steps, so nearly every "
+                    f"update had the same length lr·τ = {step:g}, and the loss still ended at "
+                    f"{r['final_loss']:.2f}: the run is too slow. Your τ sits below the "
+                    "gradient norm of ordinary steps — where does the typical ‖g‖ lie in the "
+                    "traces of §3?")
+        elif share < 0.1:
+            hint = (f"clipping fired on only {r['clipped_steps']} of {steps} steps; the "
+                    f"largest gradient norm was {r['max_norm']:.3g}, and the steps around it "
+                    f"were still up to lr·τ = {step:g} long. Clipping helps when it cuts the "
+                    "spikes to a step the loss surface tolerates: compare lr·τ with the step "
+                    "length of a run that worked in §3.")
+        else:
+            hint = (f"clipping fired on {100 * share:.0f} % of the steps (longest step "
+                    f"lr·τ = {step:g}). Look at how the loss and ‖g‖ of this run evolve "
+                    f"(`cue_run({seed}, {EXERCISE_LR:g}, tau, traces=True)`) and move τ.")
+        raise ExerciseError(f"with τ = {tau:g} at learning rate {EXERCISE_LR:g}, seed {seed} "
+                            f"does not solve the cue task (test accuracy "
+                            f"{r['test_acc']:.2f} < {solved:g}): {hint}")
+    passed(f"τ = {tau:g} at learning rate {EXERCISE_LR:g}: seeds "
+           f"{', '.join(map(str, EXERCISE_SEEDS))} all solve the cue task "
+           f"(test accuracy ≥ {solved:g} after {steps} steps)")

@@ -46,13 +46,13 @@ def check_step_jacobian(step_jacobian) -> None:
 
 
 def check_steps_to_vanish(k) -> None:
-    """The smallest k with (‖W‖₂ · max σ′)^k < 1e-6 for ‖W‖₂ = 2: (2 · 1/4)^k = 0.5^k → 20."""
+    """The smallest k with (‖W‖₂ · max σ′)^k < 1e-6 for ‖W‖₂ = 2 (sigmoid, σ′ ≤ 1/4)."""
     require_answer(k, "k")
     if isinstance(k, float) and k.is_integer():
         k = int(k)
     require(isinstance(k, (int, np.integer)), f"k should be an int (a number of steps), got "
                                               f"{type(k).__name__}")
-    expected = int(np.ceil(np.log(1e-6) / np.log(0.5)))  # 0.5^20 ≈ 9.5e-7
+    expected = int(np.ceil(np.log(1e-6) / np.log(0.5)))
     if k == expected:
         return passed(f"k = {k}: the bound 0.5^{k} = {0.5**k:.1e} < 1e-6, while "
                       f"0.5^{k - 1} = {0.5**(k - 1):.1e} is not")
@@ -101,3 +101,66 @@ def check_irnn_init(irnn_init) -> None:
     passed(f"IRNN init: W_hh = I, zero biases, W_ih std {std:.4f}; a zero input carries "
            "the state unchanged")
 
+
+
+# --- an experimental exercise: where does the cue stop being learned? ----------------------
+
+CUE_BUDGET = {"steps": 150, "lr": 1e-2, "clip_norm": 1.0, "seed": 0}
+"""The exercise's fixed training budget for :func:`cue_accuracy` (Adam, 32 sequences a step)."""
+LEARNED, AT_CHANCE = 0.9, 0.4  # accuracy thresholds: learned ≥ 0.9; at chance ≤ 0.25 + 0.15
+
+
+def cue_accuracy(distance: int) -> float:
+    """Test accuracy of a tanh RNN trained on the cue task at ``distance`` with
+    :data:`CUE_BUDGET` (:func:`course_lib.experiments.runs.run_cue`); chance is 0.25."""
+    from course_lib.experiments.runs import run_cue
+
+    return run_cue("tanh", int(distance), **CUE_BUDGET).score
+
+
+def check_cue_frontier(accuracy, d_stop, measure=cue_accuracy) -> None:
+    """Exercise 4: the learner measured ``accuracy = {distance: test accuracy}`` with
+    :func:`cue_accuracy` and names ``d_stop``, the shortest measured distance at which the
+    accuracy is at chance (≤ :data:`AT_CHANCE`).
+
+    Any answer the measurements support is right: ``accuracy[d_stop]`` at chance, no shorter
+    measured distance at chance, some shorter distance learned (≥ :data:`LEARNED`), and the
+    nearest measured distance below ``d_stop`` within a factor 2 of it (the frontier is
+    located to a factor of 2). The two ends are re-run with ``measure``. Messages give
+    hints, never a distance to use.
+    """
+    require_answer(accuracy, "accuracy")
+    require_answer(d_stop, "d_stop")
+    require(isinstance(accuracy, dict) and len(accuracy) >= 2,
+            "`accuracy` should be a dict {distance: test accuracy} with at least two "
+            "distances: one where the cue is learned and one where it is not")
+    for d, acc in accuracy.items():
+        require(isinstance(d, (int, np.integer)) and d >= 1, f"the distances (keys) should be "
+                                                             f"positive ints, got {d!r}")
+        require(isinstance(acc, (float, np.floating)) and 0 <= acc <= 1,
+                f"accuracy[{d}] should be a test accuracy between 0 and 1, got {acc!r}")
+    require(d_stop in accuracy, f"d_stop = {d_stop!r} is not one of the distances you "
+                                "measured: name a distance from `accuracy`")
+    got = accuracy[d_stop]
+    require(got < LEARNED, f"at d = {d_stop} the model still learns the cue (accuracy "
+                           f"{got:.2f}): try longer distances")
+    require(got <= AT_CHANCE, f"at d = {d_stop} the accuracy is {got:.2f}, above chance "
+                              f"(0.25): part of the cue still gets through; look further")
+    shorter = sorted(d for d in accuracy if d < d_stop and accuracy[d] <= AT_CHANCE)
+    if shorter:
+        raise ExerciseError(f"you also measured chance-level accuracy at d = {shorter[0]}, "
+                            "shorter than d_stop: d_stop is the *shortest* such distance")
+    require(any(accuracy[d] >= LEARNED for d in accuracy if d < d_stop),
+            f"no distance shorter than {d_stop} in `accuracy` is learned (accuracy ≥ "
+            f"{LEARNED}): measure a short one too, so you know the budget can learn the cue")
+    d_prev = max(d for d in accuracy if d < d_stop)
+    require(d_stop <= 2 * d_prev, f"the nearest distance you measured below d = {d_stop} is "
+                                  f"d = {d_prev}, a factor {d_stop / d_prev:.1f} away: measure "
+                                  "in between until the step is at most a factor of 2")
+    for d in (d_prev, d_stop):
+        again = float(measure(d))
+        require(abs(again - accuracy[d]) <= 0.05,
+                f"accuracy[{d}] = {accuracy[d]:.2f} is not what cue_accuracy({d}) gives: "
+                "measure every distance with cue_accuracy, unchanged")
+    passed(f"with a {CUE_BUDGET['steps']}-step budget your measurements locate where the cue "
+           "stops being learned to within a factor of 2 (both ends re-run and confirmed)")

@@ -31,8 +31,9 @@ def check_gru_param_count(count_params) -> None:
             H * D + H * H + 2 * H: "that is a plain RNN; the GRU has 3 blocks (r, z, n)",
             3 * (H * D + H * H + 2 * H) + H: "one H too many",
         }
-        hint = hints.get(got, f"count_params({D}, {H}) = {got}, but torch.nn.GRU({D}, {H}) has "
-                              f"{expected} parameters")
+        hint = hints.get(got, f"count_params({D}, {H}) is too {'low' if got < expected else 'high'}"
+                              "; per gate (r, z, n) count the rows of W_ih (H × D), W_hh (H × H) "
+                              "and the two biases b_ih, b_hh (H each)")
         raise ExerciseError(f"not yet (D={D}, H={H}): {hint}")
     passed("count_params(D, H) = 3·(H·D + H·H + 2H), as torch.nn.GRU counts")
 

@@ -65,7 +65,11 @@ def check_write_split(write_split) -> None:
         require(len(back) == len(examples), f"load_split read {len(back)} utterances, you "
                                             f"wrote {len(examples)}")
         for i, (a, b) in enumerate(zip(back, examples, strict=True)):
-            require(a == b, f"utterance {i + 1} reads back as {a}, expected {b}")
+            differ = [name for name in ("tokens", "tags", "intent")
+                      if getattr(a, name) != getattr(b, name)]
+            require(not differ, f"utterance {i + 1} does not read back as it was written: its "
+                                f"{' and '.join(differ)} differ (one utterance a line, tokens "
+                                "and tags separated by single spaces, in the same order)")
     passed("write_split writes seq.in/seq.out/label that load_split reads back unchanged")
 
 
@@ -102,7 +106,11 @@ def check_span_f1(my_span_f1) -> None:
         if abs(float(got[2]) - macro) < 1e-9:
             raise ExerciseError(f"your F1 {float(got[2]):.3f} averages per-sentence scores; "
                                 "sum the counts over all sentences first (micro average)")
-        raise ExerciseError(f"you return {tuple(round(float(v), 4) for v in got)}, expected "
-                            f"{tuple(round(v, 4) for v in expected)} (precision = correct / "
-                            "predicted spans, recall = correct / gold spans, 0 when empty)")
+        wrong = [name for name, a, b in zip(("precision", "recall", "f1"), got, expected,
+                                               strict=True) if abs(float(a) - b) >= 1e-9]
+        raise ExerciseError(f"your {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} "
+                            "wrong on this case (precision = correct / predicted spans, recall "
+                            "= correct / gold spans, F1 their harmonic mean, 0 when a "
+                            "denominator is 0; a span is right only if its type, start and end "
+                            "all match)")
     passed("my_span_f1 matches course_lib.metrics.span_f1, including the empty case")

@@ -38,16 +38,25 @@ class Experiment:
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
     from course_lib.experiments import (
+        clipping,
         context_depth,
+        gru,
+        lstm,
         tagger_ablation,
         tagger_decoding,
         tagger_grid,
+        vanishing,
     )
 
     found: list[Experiment] = [
         context_depth.RIGHT_CONTEXT,
         context_depth.DEPTH_EXPERIMENT,
-        tagger_grid.EXPERIMENT,
+        clipping.EXPERIMENT,  # notebook 04
+        vanishing.RECENCY_EXPERIMENT,  # notebook 05
+        vanishing.REMEDIES_EXPERIMENT,
+        *lstm.EXPERIMENTS,
+        *gru.EXPERIMENTS,
+        tagger_grid.EXPERIMENT,  # notebook 09
         tagger_ablation.EXPERIMENT,
         tagger_decoding.EXPERIMENT,
     ]

@@ -1,6 +1,8 @@
-"""Figures for the gradient-clipping notebook: the geometry of clipping and a threshold sweep.
+"""Figures for the gradient-clipping notebook: the geometry of clipping, clipped and unclipped
+training runs, and the learning-rate and threshold sweeps over seeds.
 
-Training curves themselves are drawn by :func:`course_lib.plots.curves.plot_histories`.
+Every legend sits outside the data area (below the panels), and the threshold τ is a dotted
+line named in the legend, so no label is ever drawn over a curve.
 
 References: Pascanu, Mikolov & Bengio, ICML 2013, §3.2 (Algorithm 1 and the threshold
 heuristic: 0.5 to 10 times the average gradient norm).
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+
+PLAIN, CLIPPED, TAU_COLOR = "C3", "C0", "C1"  # no clipping, clipping, the threshold line
 
 
 def plot_clipping_geometry(g, max_norm: float, clip_value: float) -> Figure:
@@ -44,43 +48,168 @@ def plot_clipping_geometry(g, max_norm: float, clip_value: float) -> Figure:
     return fig
 
 
-def plot_threshold_sweep(thresholds, final_loss, steps_to, heuristic=None,
-                         baseline: float | None = None, level: float | None = None) -> Figure:
-    """Final loss (left) and steps to reach ``level`` (right) against the clipping threshold.
+def _legend_below(fig: Figure, ncols: int = 4) -> None:
+    """One legend for the whole figure, outside the panels (below them)."""
+    handles, labels = {}, []
+    for ax in fig.axes:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in handles and not lab.startswith("_"):
+                handles[lab] = h
+                labels.append(lab)
+    fig.legend([handles[lab] for lab in labels], labels, loc="outside lower center",
+               ncols=min(ncols, len(labels)), fontsize=8, frameon=False)
+
+
+def plot_clipping_pair(plain: dict, clipped: dict, tau: float, title: str = "") -> Figure:
+    """One seed trained twice: loss (left) and gradient norm before clipping (right), per step.
+
+    Args:
+        plain, clipped: the run without clipping and the run clipped at ``tau`` (same seed,
+            same batches), each a dict with per-step lists ``loss`` and ``grad_norm`` and the
+            clipped steps ``clipped_at`` (as :func:`course_lib.experiments.clipping.cue_run`
+            returns them with ``traces=True``).
+        tau: the threshold, drawn as a dotted line on the norm panel; clipped steps are dots.
+    """
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    ax_loss, ax_norm = fig.subplots(1, 2, sharex=True)
+    for run, color, label in ((plain, PLAIN, "no clipping"),
+                              (clipped, CLIPPED, f"clipped at τ = {tau:g}")):
+        loss, norm = np.asarray(run["loss"], float), np.asarray(run["grad_norm"], float)
+        steps = np.arange(len(loss))
+        ax_loss.plot(steps, loss, color=color, lw=0.8, label=label)
+        ax_norm.plot(steps, norm, color=color, lw=0.8, label=label)
+        cut = np.asarray(run["clipped_at"], int)
+        if cut.size:
+            ax_norm.plot(cut, norm[cut], ".", color=color, ms=3,
+                         label=f"clipped steps ({cut.size} of {len(loss)})")
+    ax_norm.axhline(tau, color=TAU_COLOR, ls=":", lw=1.2, label=f"threshold τ = {tau:g}")
+    ax_loss.set(yscale="log", xlabel="step", ylabel="training loss (cross-entropy)",
+                title="loss")
+    ax_norm.set(yscale="log", xlabel="step", ylabel="‖g‖ before clipping", title="gradient norm")
+    _legend_below(fig)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_seed_traces(pairs: dict, tau: float, block: int, title: str = "") -> Figure:
+    """Small multiples: one column per seed, loss (top) and gradient norm (bottom).
+
+    Args:
+        pairs: ``{seed: {"plain": run, "clipped": run}}`` where each run has ``loss_blocks``
+            (mean loss of each block of ``block`` steps) and ``norm_blocks`` (largest ‖g‖ of
+            each block), as stored by :mod:`course_lib.experiments.clipping`.
+        tau: the clipping threshold (dotted line). block: steps per point.
+    """
+    seeds = list(pairs)
+    fig = Figure(figsize=(2.3 * len(seeds) + 1, 4.6), layout="constrained")
+    axes = fig.subplots(2, len(seeds), sharex=True, sharey="row", squeeze=False)
+    for j, seed in enumerate(seeds):
+        for arm, color, label in (("plain", PLAIN, "no clipping"),
+                                  ("clipped", CLIPPED, f"clipped at τ = {tau:g}")):
+            run = pairs[seed][arm]
+            x = (np.arange(len(run["loss_blocks"])) + 1) * block
+            axes[0, j].plot(x, run["loss_blocks"], color=color, lw=1, label=label)
+            axes[1, j].plot(x, run["norm_blocks"], color=color, lw=0.8, label=label)
+        axes[1, j].axhline(tau, color=TAU_COLOR, ls=":", lw=1.2,
+                           label=f"threshold τ = {tau:g}")
+        axes[0, j].set_title(f"seed {seed}", fontsize=9)
+        axes[1, j].set_xlabel("step")
+    for ax in axes.ravel():
+        ax.set_yscale("log")
+    axes[0, 0].set_ylabel(f"loss (mean of {block} steps)")
+    axes[1, 0].set_ylabel(f"largest ‖g‖ of {block} steps")
+    _legend_below(fig)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _dots(ax, x, per_x, color, label, offset=1.0, jitter=0.04, center=np.mean):
+    """Each seed's value as a dot at ``x * offset`` (log axis), ``center`` (the mean) as a bar."""
+    for k, (xv, vals) in enumerate(zip(x, per_x, strict=True)):
+        vals = np.asarray(vals, float)
+        xs = xv * offset * np.exp(jitter * (np.arange(len(vals)) - (len(vals) - 1) / 2))
+        ax.plot(xs, vals, "o", color=color, ms=4, alpha=0.8, label=label if k == 0 else None)
+        ax.plot([xs[0], xs[-1]], [center(vals)] * 2, "-", color=color, lw=2.5)
+
+
+def plot_lr_sweep(lrs, arms: dict, chance: float, solved: float, title: str = "") -> Figure:
+    """Validation accuracy of every seed against the learning rate, one colour per arm.
+
+    Args:
+        lrs: (M,) learning rates (log x-axis).
+        arms: ``{label: [[accuracy of each seed] for each learning rate]}``; dots are seeds,
+            the bar is their mean.
+        chance: accuracy of guessing (dashed). solved: the "solved" level (dotted).
+    """
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.subplots()
+    offsets = np.exp(0.12 * (np.arange(len(arms)) - (len(arms) - 1) / 2))
+    if len(arms) > 3:
+        raise ValueError(f"plot_lr_sweep draws up to 3 arms, got {len(arms)}")
+    for (label, per_lr), color, off in zip(arms.items(), (PLAIN, CLIPPED, "C2"), offsets,
+                                           strict=False):
+        _dots(ax, lrs, per_lr, color, label, offset=off)
+    ax.axhline(chance, color="gray", ls="--", lw=1, label=f"chance {chance:g}")
+    ax.axhline(solved, color="gray", ls=":", lw=1, label=f"solved (≥ {solved:g})")
+    ax.set(xscale="log", ylim=(0, 1.05), xlabel="learning rate (SGD)",
+           ylabel="validation accuracy", xticks=list(lrs), xticklabels=[f"{v:g}" for v in lrs])
+    _legend_below(fig, ncols=2)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_threshold_sweep(thresholds, accuracy, steps_to, clipped_pct, steps: int,
+                         heuristic=None, unclipped=None, solved: float | None = None,
+                         level: float | None = None) -> Figure:
+    """Test accuracy, steps to reach the loss ``level`` and % of steps clipped against τ.
+
+    Dots are seeds; the bar is their mean (their median for the steps, where "never" counts
+    as more than any number).
 
     Args:
         thresholds: (M,) clipping thresholds (log x-axis).
-        final_loss: (M,) final training loss of each run (inf/NaN drawn at the top as ✗).
-        steps_to: (M,) steps to reach ``level`` (None = never, drawn as ✗).
-        heuristic: ``(low, high)`` range shaded (Pascanu: 0.5–10 × mean gradient norm).
-        baseline: horizontal reference loss (1/6 for the adding problem).
+        accuracy, steps_to, clipped_pct: M lists with one value per seed; in ``steps_to`` None
+            means "never reached" (drawn as ✗ above ``steps``).
+        steps: the run length (top of the middle panel).
+        heuristic: ``(low, high)`` shaded on every panel (Pascanu: 0.5–10 × mean ‖g‖).
+        unclipped: ``(accuracy, steps_to)`` of the runs without clipping, drawn at the right
+            as "none" (τ = ∞).
+        solved: accuracy that counts as solved (dotted). level: the loss level of the middle
+            panel's title.
     """
-    th = np.asarray(thresholds, dtype=float)
-    fl = np.asarray(final_loss, dtype=float)
-    st = np.array([np.nan if s is None else s for s in steps_to], dtype=float)
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
-    ax_f, ax_s = fig.subplots(1, 2, sharex=True)
-    ok = np.isfinite(fl)
-    ax_f.plot(th[ok], fl[ok], "o-", color="C0")
-    top = np.nanmax(fl[ok]) * 1.5 if ok.any() else 1.0
-    if (~ok).any():
-        ax_f.plot(th[~ok], np.full((~ok).sum(), top), "x", color="C3", ms=10, mew=2,
-                  label="diverged")
-    ok = np.isfinite(st)
-    ax_s.plot(th[ok], st[ok], "o-", color="C0")
-    ymax = np.nanmax(st) * 1.2 if ok.any() else 1.0
-    if (~ok).any():
-        ax_s.plot(th[~ok], np.full((~ok).sum(), ymax), "x", color="C3", ms=10, mew=2,
-                  label="never reached")
-    for ax in (ax_f, ax_s):
+    th = np.asarray(thresholds, float)
+    x_none = th[-1] * 4
+    fig = Figure(figsize=(11, 3.9), layout="constrained")
+    ax_a, ax_s, ax_c = fig.subplots(1, 3, sharex=True)
+    never = steps * 1.15
+    _dots(ax_a, th, accuracy, CLIPPED, "one seed (bar: mean; steps: median)")
+    _dots(ax_c, th, clipped_pct, CLIPPED, None)
+    reached = [[never if s is None else s for s in per] for per in steps_to]
+    _dots(ax_s, th, reached, CLIPPED, None, center=np.median)
+    if unclipped is not None:
+        _dots(ax_a, [x_none], [unclipped[0]], PLAIN, "no clipping (τ = ∞)")
+        _dots(ax_s, [x_none], [[never if s is None else s for s in unclipped[1]]], PLAIN, None,
+              center=np.median)
+    ax_s.axhline(never, color="gray", lw=0.6)
+    ax_s.set_yticks([0, steps // 2, steps, never],
+                    [0, steps // 2, steps, "✗ never"])
+    for ax in (ax_a, ax_s, ax_c):
         ax.set_xscale("log")
         if heuristic is not None:
-            ax.axvspan(*heuristic, color="C2", alpha=0.15, label="0.5–10 × mean ‖g‖")
-        ax.set_xlabel("clipping threshold (max_norm)")
-    if baseline is not None:
-        ax_f.axhline(baseline, color="gray", ls="--", lw=1, label="baseline 1/6")
-    ax_f.set(yscale="log", ylabel="final training loss", title="final loss")
-    ax_s.set(ylabel="steps", title="steps to converge" + (f" (loss < {level:g})" if level else ""))
-    ax_f.legend(fontsize=8)
-    ax_s.legend(fontsize=8)
+            ax.axvspan(*heuristic, color="C2", alpha=0.15, lw=0,
+                       label="Pascanu: 0.5–10 × mean ‖g‖")
+        ax.set_xlabel("clipping threshold τ")
+    ticks = list(th) + ([x_none] if unclipped is not None else [])
+    ax_a.set_xticks(ticks, [f"{t:g}" for t in th] + (["none"] if unclipped is not None else []))
+    if solved is not None:
+        ax_a.axhline(solved, color="gray", ls=":", lw=1, label=f"solved (≥ {solved:g})")
+    ax_a.set(ylim=(0, 1.05), ylabel="test accuracy", title="outcome")
+    ax_s.set(ylim=(0, never * 1.08), ylabel="steps",
+             title="steps until loss < " + (f"{level:g}" if level else "level"))
+    ax_c.set_yscale("symlog", linthresh=0.1)  # 0 % stays visible at the bottom
+    ax_c.set(ylim=(0, 150), ylabel="% of steps clipped", title="how often clipping fires")
+    _legend_below(fig)
     return fig

@@ -1,5 +1,6 @@
 """Figures for notebooks 06–07: the LSTM cell diagram, gate activations over a sentence,
-gradient norm against distance, and the RNN/LSTM/GRU comparison.
+gradient norm against distance (over seeds), and the state difference of two sentences.
+(Multi-seed comparisons of models are drawn by :mod:`course_lib.plots.sweeps`.)
 
 Every function takes data and returns a ``matplotlib.figure.Figure``; nothing here trains.
 """
@@ -134,12 +135,16 @@ def plot_gate_heatmaps(tokens: list[str], gates: dict, tags: list[str] | None = 
 
 
 def plot_gradient_vs_distance(curves: dict, title: str = "",
-                              ylabel: str = "‖∂ŷ/∂x_t‖ (mean over the batch)") -> Figure:
-    """Gradient norm against distance T − t on a log scale, one line per model.
+                              ylabel: str = "‖∂ŷ/∂x_t‖ (mean over the batch)",
+                              xlabel: str = "distance T − t (steps before the read-out)",
+                              refs: tuple = ()) -> Figure:
+    """Gradient norm against distance on a log scale, one line per model.
 
-    ``curves``: ``{label: norms}`` with ``norms[d]`` the norm at distance d. Labels containing
-    "init" are drawn dashed, so "at initialisation" and "after training" pair up by colour
-    when given in the order model-init, model-trained.
+    ``curves``: ``{label: norms}`` with ``norms[d]`` the norm at distance d, shape (T,), or
+    one row per seed, shape (S, T): then the line is the median over seeds and the shaded
+    band spans the smallest to the largest seed. Labels containing "init" are drawn dashed,
+    so "at initialisation" and "after training" pair up by colour when given in the order
+    model-init, model-trained. ``refs``: ``(value, label)`` horizontal reference lines.
     """
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
@@ -147,49 +152,19 @@ def plot_gradient_vs_distance(curves: dict, title: str = "",
     for label, norms in curves.items():
         model = label.split(",")[0]
         color = colors.setdefault(model, f"C{len(colors)}")
-        norms = np.asarray(norms, dtype=float)
-        ax.plot(np.arange(len(norms)), norms, color=color,
-                ls="--" if "init" in label else "-", lw=1.6, label=label)
+        norms = np.atleast_2d(np.asarray(norms, dtype=float))  # (S, T)
+        d = np.arange(norms.shape[1])
+        n_seeds = f" ({len(norms)} seeds)" if len(norms) > 1 else ""
+        ax.plot(d, np.median(norms, axis=0), color=color,
+                ls="--" if "init" in label else "-", lw=1.6, label=label + n_seeds)
+        if len(norms) > 1:
+            ax.fill_between(d, norms.min(axis=0), norms.max(axis=0), color=color, alpha=0.15,
+                            lw=0)
+    for value, ref_label in refs:
+        ax.axhline(value, color="gray", ls=":", lw=1, label=ref_label)
     ax.set_yscale("log")
-    ax.set(xlabel="distance T − t (steps before the read-out)", ylabel=ylabel, title=title)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(fontsize=8)
-    return fig
-
-
-def plot_model_comparison(rows: list[dict], title: str = "") -> Figure:
-    """Bars per model for each task: score, wall time and parameter count.
-
-    Args:
-        rows: dicts with keys ``model``, ``task``, ``metric`` (name), ``score``, ``seconds``,
-            ``params``; one row per (model, task).
-    """
-    tasks = list(dict.fromkeys(r["task"] for r in rows))
-    models = list(dict.fromkeys(r["model"] for r in rows))
-    fig = Figure(figsize=(3.2 * (len(tasks) + 2), 3.4), layout="constrained")
-    axes = fig.subplots(1, len(tasks) + 2)
-    width = 0.8 / max(len(models), 1)
-    lookup = {(r["model"], r["task"]): r for r in rows}
-    for ax, task in zip(axes, tasks, strict=False):
-        metric = next(r["metric"] for r in rows if r["task"] == task)
-        vals = [lookup[(m, task)]["score"] if (m, task) in lookup else np.nan for m in models]
-        bars = ax.bar(models, vals, color=[f"C{i}" for i in range(len(models))])
-        for bar, v in zip(bars, vals, strict=True):
-            ax.annotate(f"{v:.3g}", xy=(bar.get_x() + bar.get_width() / 2, v), ha="center",
-                        va="bottom", fontsize=8)
-        ax.set(title=task, ylabel=metric)
-    ax_t, ax_p = axes[-2], axes[-1]
-    for j, task in enumerate(tasks):
-        secs = [lookup[(m, task)]["seconds"] if (m, task) in lookup else np.nan for m in models]
-        ax_t.bar(np.arange(len(models)) + (j - (len(tasks) - 1) / 2) * width, secs, width,
-                 label=task, color=f"C{len(models) + j}")
-    ax_t.set_xticks(range(len(models)), models)
-    ax_t.set(title="wall time (same steps)", ylabel="seconds")
-    ax_t.legend(fontsize=8)
-    params = [next(r["params"] for r in rows if r["model"] == m) for m in models]
-    ax_p.bar(models, params, color=[f"C{i}" for i in range(len(models))])
-    ax_p.set(title=f"parameters ({tasks[0]})", ylabel="count")
-    if title:
-        fig.suptitle(title)
     return fig
 
 

@@ -12,12 +12,15 @@ import ipywidgets as widgets
 
 from course_lib.experiments.runs import run_adding
 from course_lib.plots.curves import plot_histories
-from course_lib.widgets.surface import show_figure
+from course_lib.widgets.common import ExplorerBox, placeholder, show_figure
 
 THRESHOLDS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+PLACEHOLDER = placeholder("Clipping")
+# No SNAPSHOT_CONTROLS: each threshold is a training run of the notebook's own model, so the
+# static pages show the stored snapshot and say so.
 
 
-class ClippingExplorer(widgets.VBox):
+class ClippingExplorer(ExplorerBox):
     """A "threshold" slider above an ``Output`` with the loss and gradient-norm curves.
 
     Args:
@@ -44,7 +47,7 @@ class ClippingExplorer(widgets.VBox):
             continuous_update=False, style={"description_width": "initial"})
         self.output = widgets.Output()
         self.figure, self.redraws = None, 0
-        super().__init__([self.slider, self.output])
+        super().__init__([self.slider, self.output], placeholder=PLACEHOLDER)
         self.slider.observe(lambda change: self.redraw(), names="value")
         self.redraw()
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 from typing import Callable
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from course_lib.plots.gates import plot_gate_heatmaps
+from course_lib.widgets.common import ExplorerBox, placeholder, show_figure
+
+PLACEHOLDER = placeholder("Gate")
+# No SNAPSHOT_CONTROLS: the gates come from the notebook's trained tagger, so the static
+# pages show the stored snapshot and say so.
 
 
 class GateExplorer:
@@ -44,7 +48,7 @@ class GateExplorer:
                                          layout=widgets.Layout(width="90%"))
         self.output = widgets.Output()
         self.sentence.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([self.sentence, self.output])
+        self.widget = ExplorerBox([self.sentence, self.output], placeholder=PLACEHOLDER)
         self.figure = None
         self.result = None
         self.update()
@@ -67,9 +71,7 @@ class GateExplorer:
                                          tags=self.result.get("tags"),
                                          predicted=self.result.get("predicted"),
                                          title=f"sentence {self.sentence.value}")
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.figure)
+        show_figure(self.output, self.figure)
 
 
 def gate_explorer(sentences: list[list[str]], compute: Callable[[int], dict],

@@ -10,35 +10,30 @@ References: Pascanu, Mikolov & Bengio, ICML 2013, Fig. 6.
 
 from __future__ import annotations
 
-import base64
-import io
-
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from course_lib.plots.surface import plot_surface_trajectories
 from course_lib.surface import T_DEFAULT, gradient_descent, surface_grid
+from course_lib.widgets.common import ExplorerBox, placeholder, show_figure
 
 DEFAULTS = {"lr": 0.2, "w0": 5.0, "b0": -2.5, "T": T_DEFAULT, "steps": 200, "clip": None}
+PLACEHOLDER = placeholder("Error-surface")
+# Static pages (tools.explorers): a handful of values per control, keyed by the control's
+# description; the states are the stored setting and each control moved alone.
+SNAPSHOT_CONTROLS = {
+    "learning rate": ("lr", (0.01, 0.05, 0.2, 1.0, 5.0)),
+    "T": ("T", (10, 25, 50, 75, 100)),
+    "start w": ("w0", (2.0, 4.0, 5.0, 6.0, 8.0)),
+    "start b": ("b0", (-6.0, -4.0, -2.5, -1.0)),
+}
 
 
-def show_figure(output: widgets.Output, fig: Figure, dpi: int = 80) -> bytes:
-    """Replace what ``output`` shows with ``fig`` rendered as PNG; return the PNG bytes.
-
-    Writing the display-data message into ``output.outputs`` directly (instead of
-    ``with output: display(fig)``) needs no running kernel, so tests can drive it too.
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    png = buf.getvalue()
-    w, h = fig.get_size_inches() * dpi
-    output.outputs = ({
-        "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                 "text/plain": f"<Figure size {w:.0f}x{h:.0f}>"},
-        "metadata": {},
-    },)
-    return png
+def snapshot_figure(lr: float = DEFAULTS["lr"], w0: float = DEFAULTS["w0"],
+                    b0: float = DEFAULTS["b0"], T: int = DEFAULTS["T"],
+                    grid_cache: dict | None = None) -> Figure:
+    """The explorer's figure for one setting (what a slider release draws)."""
+    return default_figure(lr, w0, b0, int(T), grid_cache=grid_cache)[0]
 
 
 def default_figure(lr: float = DEFAULTS["lr"], w0: float = DEFAULTS["w0"],
@@ -60,7 +55,7 @@ def default_figure(lr: float = DEFAULTS["lr"], w0: float = DEFAULTS["w0"],
     return fig, tr
 
 
-class SurfaceExplorer(widgets.VBox):
+class SurfaceExplorer(ExplorerBox):
     """Sliders "learning rate", "start w", "start b", "T" above an ``Output`` with the figure.
 
     Attributes:
@@ -89,7 +84,8 @@ class SurfaceExplorer(widgets.VBox):
         self.figure, self.trajectory, self.redraws = None, None, 0
         self._grids: dict = {}
         super().__init__([widgets.HBox([self.sliders["lr"], self.sliders["T"]]),
-                          widgets.HBox([self.sliders["w0"], self.sliders["b0"]]), self.output])
+                          widgets.HBox([self.sliders["w0"], self.sliders["b0"]]), self.output],
+                         placeholder=PLACEHOLDER)
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
         self.redraw()

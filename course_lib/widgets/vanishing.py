@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import display
 
 from course_lib.plots.vanishing import plot_gradient_norms
 from course_lib.vanishing import norms_at_scale
+from course_lib.widgets.common import ExplorerBox, placeholder, show_figure
+
+PLACEHOLDER = placeholder("Gradient-norm")
+# Static pages (tools.explorers): a handful of values per control, keyed by description.
+SNAPSHOT_CONTROLS = {
+    "ρ(W)": ("scale", (0.5, 0.8, 1.0, 1.2, 1.5, 2.0)),
+    "activation": ("nonlinearity", ("tanh", "relu")),
+    "W init": ("kind", ("orthogonal", "gaussian", "identity")),
+}
+
+
+def snapshot_figure(scale: float = 1.0, nonlinearity: str = "tanh",
+                    kind: str = "orthogonal"):
+    """The explorer's figure for one setting (what moving a control draws)."""
+    return explorer_figure(float(scale), nonlinearity, kind)[0]
 
 
 def explorer_figure(scale: float = 1.0, nonlinearity: str = "tanh", kind: str = "orthogonal",
@@ -55,8 +69,8 @@ class GradientNormExplorer:
         self.output = widgets.Output()
         for control in (self.scale, self.nonlinearity, self.kind):
             control.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.scale, self.nonlinearity, self.kind]),
-                                    self.output])
+        self.widget = ExplorerBox([widgets.HBox([self.scale, self.nonlinearity, self.kind]),
+                                   self.output], placeholder=PLACEHOLDER)
         self.figure = None
         self.norms = None
         self.update()
@@ -77,9 +91,7 @@ class GradientNormExplorer:
         self.norms = self.compute()
         self.figure, _ = explorer_figure(self.scale.value, self.nonlinearity.value,
                                          self.kind.value, norms=self.norms)
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.figure)
+        show_figure(self.output, self.figure)
 
 
 def gradient_norm_explorer(**kwargs) -> widgets.Widget:

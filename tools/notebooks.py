@@ -1,0 +1,78 @@
+"""Which notebooks a command works on: the one notebook selector of the build tools.
+
+The course's notebooks are ``notebooks/NN_name.ipynb``, numbered from 00 without gaps.
+Every command that takes notebooks (execute, benchmark, determinism, student, slides, site)
+selects them with :func:`select_notebooks`: nothing means all of them, ``03`` (a number
+prefix) the notebooks whose name starts with it, a path that one file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+PATTERN = "[0-9][0-9]_*.ipynb"
+
+
+def course_notebooks(src: Path = NOTEBOOKS) -> list[Path]:
+    """The numbered notebooks ``NN_*.ipynb`` in ``src``, in order."""
+    return sorted(Path(src).glob(PATTERN))
+
+
+def select_notebooks(names: list[str] | None, src: Path = NOTEBOOKS) -> list[Path]:
+    """The notebooks named by ``names`` (all of ``src``'s when empty), without repeats.
+
+    Each name is a path to a notebook (absolute, or relative to the current folder) or a
+    number prefix such as ``"03"`` matched against the notebooks of ``src``.
+
+    Raises:
+        ValueError: a path that does not exist or is not a notebook, or a prefix that
+            matches nothing (the message names it and the folder searched).
+    """
+    every = course_notebooks(src)
+    if not names:
+        return every
+    chosen: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb":
+            if not path.is_file():
+                raise ValueError(f"no such notebook: {name}")
+            hits = [path.resolve()]
+        else:
+            hits = [p for p in every if p.name.startswith(str(name))]
+            if not hits:
+                raise ValueError(f"no notebook matches {name!r} in {src}")
+        chosen.extend(p for p in hits if p not in chosen)
+    return chosen
+
+
+def notebook_parser(description: str, out_name: str | None = None) -> argparse.ArgumentParser:
+    """The command line the build tools share: ``[NOTEBOOK ...] [--src DIR] [--out DIR]``
+    (``--out`` only when ``out_name`` is given; its default is ``build/<out_name>``)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                        help="notebook paths or number prefixes such as 03 "
+                             "(default: every NN_*.ipynb in --src)")
+    parser.add_argument("--src", type=Path, default=NOTEBOOKS,
+                        help="folder with the notebooks, glossary and images (default: notebooks)")
+    if out_name is not None:
+        parser.add_argument("--out", type=Path, default=ROOT / "build" / out_name,
+                            help=f"output folder (default: build/{out_name})")
+    return parser
+
+
+def parse_notebook_args(parser: argparse.ArgumentParser, argv: list[str] | None
+                        ) -> tuple[argparse.Namespace, list[Path]]:
+    """Parse ``argv`` with ``parser`` (from :func:`notebook_parser`); return ``(args,
+    notebooks)``. Exits with a usage error naming what is missing when no notebook is found."""
+    args = parser.parse_args(argv)
+    try:
+        notebooks = select_notebooks(args.notebooks, args.src)
+    except ValueError as err:
+        parser.error(str(err))
+    if not notebooks:
+        parser.error(f"no notebooks NN_*.ipynb in {args.src}")
+    return args, notebooks
