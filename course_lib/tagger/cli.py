@@ -142,11 +142,11 @@ def _train_parser(sub) -> None:
                         "(default: %(default)s)")
     m.add_argument("--dropout", type=_probability, default=0.3,
                    help="dropout probability (default: %(default)s)")
-    m.add_argument("--word-dropout", type=_probability, default=0.15,
+    m.add_argument("--word-dropout", type=_probability, default=0.05,
                    help="probability of replacing a training word by <unk> "
                         "(default: %(default)s)")
     t = p.add_argument_group("training")
-    t.add_argument("--epochs", type=COUNT, default=30, help="maximum epochs (default: 30)")
+    t.add_argument("--epochs", type=COUNT, default=40, help="maximum epochs (default: 40)")
     t.add_argument("--patience", type=COUNT, default=6,
                    help="stop after this many epochs without a better dev score, the mean of "
                         "slot F1, intent and sentence accuracy (default: %(default)s)")
