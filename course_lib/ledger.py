@@ -206,8 +206,9 @@ def render(records: list[dict], link_prefix: str = "notebooks/") -> str:
     for key, claim in CLAIMS.items():
         for r in decided.get(key, [None]):
             verdict = "**not tested yet**" if r is None else cell(r["verdict"])
+            measured = "" if r is None else r["claim"] + (f" ({r['numbers']})" if r["numbers"] else "")
             lines.append(f"| {cell(claim.text)} | {cell(claim.source)} | {verdict} | "
-                         f"{'' if r is None else cell(r['claim'] + ' (' + r['numbers'] + ')')} | "
+                         f"{cell(measured)} | "
                          f"{'' if r is None else where(r)} |")
     held = sum(r["ok"] for r in records)
     lines += ["", f"## Every check ({held} of {len(records)} hold)", ""]

@@ -346,12 +346,12 @@ def test_unrun_explorer_shows_a_readable_placeholder(browser, lab):
 
 
 # ---- the offline builds ----------------------------------------------------------------------
-SITE_NOTEBOOKS = ("03", "04")  # a pre-rendered explorer (03) and a snapshot (04)
+SITE_NOTEBOOKS = ("03", "06")  # a pre-rendered explorer (03) and a snapshot (06)
 
 
 @pytest.fixture(scope="module")
 def offline_builds(tmp_path_factory):
-    """Start ``make slides`` (every deck) and ``make site`` (notebooks 03 and 04) into
+    """Start ``make slides`` (every deck) and ``make site`` (notebooks 03 and 06) into
     temporary folders in the background, so they build while the JupyterLab tests run."""
     require_chromium()
     out = tmp_path_factory.mktemp("built")
@@ -447,7 +447,7 @@ def test_every_slide_of_every_deck_fits_the_stage(browser, offline_builds):
 
 def test_site_explorer_steps_without_a_kernel(browser, offline_builds):
     """On the static site, moving a control of notebook 03's explorer changes its figure to
-    another pre-rendered one; notebook 04's explorer says it is a snapshot and shows no
+    another pre-rendered one; notebook 06's explorer says it is a snapshot and shows no
     control that moves nothing."""
     out = built(offline_builds, "site")
     page, blocked = open_offline(browser, (out / "index.html").as_uri())
@@ -470,7 +470,7 @@ def test_site_explorer_steps_without_a_kernel(browser, offline_builds):
     assert explorer.locator("output").first.inner_text() != "", "the value is shown"
     assert page.locator(".widget-slider").count() == 0, "no widget slider that moves nothing"
 
-    page.goto((out / next(out.glob("04_*.html")).name).as_uri())
+    page.goto((out / next(out.glob("06_*.html")).name).as_uri())
     page.locator(".jp-Notebook").wait_for(timeout=20_000)
     snapshot = page.locator(".course-explorer-snapshot")
     assert snapshot.count() >= 1 and "Snapshot." in snapshot.first.inner_text()

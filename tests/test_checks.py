@@ -105,3 +105,16 @@ def test_claims_ledger_renders_lecture_claims_and_checks(tmp_path):
     out = tmp_path / "CLAIMS.md"
     assert main([str(path), "--out", str(out)]) == 0 and out.read_text() == text
     assert main([str(path), "--out", str(out), "--check"]) == 1  # other lecture claims untested
+
+
+def test_claims_md_is_current_and_every_lecture_claim_is_decided(capsys):
+    """CLAIMS.md is what `make ledger` writes from the stored notebooks, every lecture claim
+    is tested by some notebook, and no stored check failed (`ledger --check`)."""
+    from pathlib import Path
+
+    from course_lib.ledger import main
+
+    root = Path(__file__).resolve().parent.parent
+    notebooks = [str(p) for p in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    code = main([*notebooks, "--out", str(root / "CLAIMS.md"), "--check"])
+    assert code == 0, capsys.readouterr().err

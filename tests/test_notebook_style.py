@@ -88,3 +88,12 @@ def test_readme_lists_every_notebook_and_the_glossary():
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in readme, f"README does not link {path.name}"
     assert "notebooks/glossary.md" in readme
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_result_reported_only_in_prose(path):
+    """A result is computed by a cell, never told as "when we ran this …" (issue 15)."""
+    text = "\n".join(source(c) for c in cells(path) if c["cell_type"] == "markdown").lower()
+    found = [p for p in ("when we ran", "when i ran", "in our runs", "in our run,",
+                         "we observed", "on our machine") if p in text]
+    assert not found, f"{path.name}: a result told in prose ({found}); compute and check it"

@@ -28,7 +28,7 @@ Randomness comes only from ``numpy.random.default_rng(seed)`` draws on tuples (n
 
 from course_lib.corpus.cases import is_left_cue_case, is_right_cue_case, memoryless_ceiling
 from course_lib.corpus.cli import corpus_stats, write_corpus
-from course_lib.corpus.generate import SEED, SIZES, cue_distance_examples, generate_corpus
+from course_lib.corpus.generate import SEED, SIZES, generate_corpus
 
-__all__ = ["SEED", "SIZES", "corpus_stats", "cue_distance_examples", "generate_corpus",
+__all__ = ["SEED", "SIZES", "corpus_stats", "generate_corpus",
            "is_left_cue_case", "is_right_cue_case", "memoryless_ceiling", "write_corpus"]

@@ -221,37 +221,3 @@ def generate_corpus(seed: int = SEED, sizes: dict[str, int] | None = None
             out.extend(group)
         corpus[split] = [out[int(i)] for i in rng.permutation(len(out))]
     return corpus
-
-
-def cue_distance_examples(n: int, distance: int, rng: np.random.Generator,
-                          heldout: bool = False) -> list[Example]:
-    """``n`` utterances with exactly ``distance`` filler words between cue and city.
-
-    "i want to arrive uh well taipei on friday": the one-word cue (arrive-type or leave-type,
-    50/50) decides whether the city is ``toloc`` or ``fromloc`` (and whether the date is an
-    arrival or departure date); the fillers (speech disfluencies, tagged ``O``) carry no
-    information. A left-to-right model must carry the cue over ``distance`` steps to tag the
-    city; a memoryless one is at chance (50 %). Use :func:`is_left_cue_case` for the indices.
-
-    Args:
-        n: number of utterances.
-        distance: number of filler words between the cue and the city's first word (>= 0).
-        rng: the random generator.
-        heldout: draw cities from the held-out list instead of the training cities.
-    """
-    if n < 1 or distance < 0:
-        raise ValueError(f"need n >= 1 and distance >= 0, got n={n}, distance={distance}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    out = []
-    for _ in range(n):
-        arrive = _coin(rng, 0.5)
-        verb = _pick(rng, ("arrive", "land", "reach") if arrive else ("leave", "depart"))
-        fillers = " ".join(_pick(rng, V.FILLERS) for _ in range(distance))
-        city = _pick(rng, V.HELDOUT_CITIES if heldout else V.TRAIN_CITIES)
-        segs = [(_pick(rng, V.BASE_PREFIXES[1:]), None), (verb, None), (fillers, None),
-                (city, f"{'toloc' if arrive else 'fromloc'}.city_name")]
-        if _coin(rng, 0.5):
-            segs += _date(rng, "arrive_date" if arrive else "depart_date")
-        out.append(_to_example([s for s in segs if s[0]], "flight"))
-    return out

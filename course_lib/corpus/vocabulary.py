@@ -103,7 +103,7 @@ BASE_PREFIXES = ("", "i want to", "i would like to", "i need to", "i have to", "
                  "we need to", "i will", "we want to", "my family wants to", "i hope to")
 ING_PREFIXES = ("show me flights", "i need a flight", "list flights", "are there flights",
                 "find me a flight", "what flights are", "i am", "we are", "is there a flight")
-# Speech-style fillers put between a cue and its city by `cue_distance_examples`.
+# Speech-style fillers a cue may be separated from its city by (`cases.is_left_cue_case` skips them).
 FILLERS = ("uh", "um", "well", "like", "really", "actually", "so", "just", "please", "maybe",
            "basically", "hmm", "okay", "now", "then", "also")
 
