@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pytest's options for nbval (strict, sanitizer, current env) and progress bars off live in
 # conftest.py, so plain `pytest notebooks` behaves exactly like these targets.
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
-# Other CPUs and BLAS kernels, imitated by choosing the kernels (COURSE_DESIGN §6): torch's
+# Other CPUs and BLAS kernels, imitated by choosing the kernels (README, "What may differ"): torch's
 # ATen, MKL, OpenBLAS and numpy's own SIMD loops (exp, tanh …). Stored outputs must compare
 # equal under each, and under the machine's own kernels (`test`), which are AVX-512 on a CPU
 # that has it: torch, MKL, OpenBLAS and numpy all pick their widest kernels by default.
@@ -46,6 +46,9 @@ $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11) on PATH, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# TORCH_INDEX=https://download.pytorch.org/whl/cpu: torch's CPU build of the pinned version
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet --index-url $(TORCH_INDEX) \
+	  $$(grep '^torch==' requirements.txt))
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@# setuptools reports every editable install as a warning ("InformationOnly"); not ours to fix
 	PYTHONWARNINGS="ignore:Editable installation" \
@@ -88,25 +91,33 @@ unit: venv
 notebooks: venv
 	$(PYTEST) notebooks
 
-# CI installs Debian's Chromium for the browser test; elsewhere the test skips without it.
+# CI installs Debian's Chromium for the browser test, and Debian's Noto CJK fonts so that the
+# Chinese edition shows real glyphs there (the test checks them); elsewhere the test skips
+# without Chromium.
 browser-deps:
 	@if [ -n "$$CI" ] && [ ! -x /usr/bin/chromium ]; then \
 	  echo "CI: installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if [ -n "$$CI" ] && [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  echo "CI: installing Debian's fonts-noto-cjk for the browser test of the Chinese edition"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
 	fi
 
 # ---- authors and instructors ------------------------------------------------------------
 execute: venv
 	$(BIN)/python -m tools.execute_notebooks $(if $(FORCE),--force) $(NB)
 
+# student, slides and site: English in build/X/, the Chinese edition (notebooks/zh/, when
+# built by `make zh`) in build/X/zh/, each page linked to its twin; EDITION=en or EDITION=zh for one.
 student: venv
-	$(BIN)/python -m tools.student_version --out build/student
+	$(BIN)/python -m tools.student_version --out build/student --lang $(or $(EDITION),all)
 
 slides: venv node_modules/.installed
-	$(BIN)/python -m tools.build_slides --out build/slides
+	$(BIN)/python -m tools.build_slides --out build/slides --lang $(or $(EDITION),all)
 
 site: venv node_modules/.installed
-	$(BIN)/python -m tools.build_site --out build/site
+	$(BIN)/python -m tools.build_site --out build/site --lang $(or $(EDITION),all)
 
 bench: venv
 	$(BIN)/python -m tools.benchmark

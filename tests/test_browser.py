@@ -12,6 +12,13 @@ explorer's slider; run notebook 04 and see a progress bar. The slides and the si
 from the course's notebooks by their tools and opened from ``file://`` with the network
 blocked: every slide of every deck is measured against the 1280×720 stage, and an explorer
 on the site is moved and must change its figure (or say it is a snapshot).
+
+The Chinese edition (``notebooks/zh/``): a Chinese notebook is opened from the learner's
+``my_notebooks/zh/`` in the same JupyterLab, and every Chinese deck is measured like the
+English ones; both must draw their Chinese text with a CJK font (Debian's
+``fonts-noto-cjk``, which ``make browser-deps`` installs in CI), as Chromium itself reports
+through the DevTools protocol, not a tofu box. With ``COURSE_SCREENSHOTS=<folder>`` set the
+two are saved as ``zh_lab.png`` and ``zh_slides.png`` there.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -40,6 +48,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 PREFERRED = "03_error_surface.ipynb"  # its explorer: sliders "learning rate", "T", …
 PROGRESS_NOTEBOOK = "04_gradient_clipping"  # trains with course_lib.train (progress bars)
 SLIDER_LABELS = ("learning rate", "T")  # the slider to move, in order of preference
+ZH = NOTEBOOKS / "zh"
+ZH_NOTEBOOK = "00_rnn_recap.ipynb"  # short: its kernel idles fast; its prose is all Chinese
+ZH_DECK = "03_error_surface"  # headings, prose, maths, a figure and an explorer
 LAB_START_TIMEOUT = 60
 RUN_ALL_TIMEOUT = 150  # notebook 03 runs in ~35 s alone; CI runs nbval beside it
 
@@ -59,6 +70,63 @@ def require_chromium() -> None:
         if in_ci:
             pytest.fail(f"browser test cannot run in CI: {problem}")
         pytest.skip(f"browser test skipped outside CI: {problem}")
+
+
+def require_chinese_edition() -> None:
+    """Skip when the Chinese edition is not built (tests/test_i18n.py fails then)."""
+    if not sorted(ZH.glob("[0-9][0-9]_*.ipynb")):
+        pytest.skip("the Chinese edition notebooks/zh/ is not built (make zh); "
+                    "test_i18n.py reports why")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot to ``$COURSE_SCREENSHOTS/<name>`` when that variable is set."""
+    folder = os.environ.get("COURSE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name))
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+def rendering_fonts(page, selector: str) -> dict[str, int]:
+    """``{font family: glyphs}`` Chromium used to draw the text of the first element
+    matching ``selector`` (DevTools ``CSS.getPlatformFontsForNode``: the fonts actually used,
+    after fallback; a missing glyph would be drawn from a last-resort font as a box)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, f"nothing matches {selector}"
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return {f["familyName"]: f["glyphCount"] for f in fonts}
+
+
+MARK_CHINESE = """(scope) => {
+    // the first shown element under scope whose own text (not its children's) has >= 5 hanzi
+    const hanzi = t => (t.match(/[\\u4e00-\\u9fff]/g) || []).length;
+    document.querySelectorAll('[data-cjk-check]').forEach(e => e.removeAttribute('data-cjk-check'));
+    for (const e of document.querySelectorAll(scope + ' *')) {
+        if (!e.getClientRects().length) continue;  // not displayed (speaker notes)
+        const own = [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
+        if (hanzi(own) >= 5) { e.setAttribute('data-cjk-check', ''); return hanzi(own); }
+    }
+    return 0;
+}"""
+
+
+def assert_chinese_glyphs(page, scope: str) -> None:
+    """The first element under ``scope`` with Chinese text of its own has every Chinese
+    character drawn with a CJK font (CJK glyphs counted by Chromium >= its hanzi)."""
+    hanzi = page.evaluate(MARK_CHINESE, scope)
+    assert hanzi >= 5, f"no Chinese text under {scope}"
+    fonts = rendering_fonts(page, "[data-cjk-check]")
+    cjk = sum(n for family, n in fonts.items() if "CJK" in family or "Han Sans" in family)
+    assert cjk >= hanzi, (f"{hanzi} Chinese characters but only {cjk} glyphs from a CJK font "
+                          f"(fonts used: {fonts}); install fonts-noto-cjk")
 
 
 def widget_notebook_name() -> str:
@@ -324,6 +392,28 @@ def test_progress_bar_shows_in_jupyterlab(browser, lab):
     page.close()
 
 
+def test_chinese_notebook_in_jupyterlab(browser, lab):
+    """The learner's copy of a Chinese notebook (``my_notebooks/zh/``) opens with a kernel;
+    its prose is Chinese, drawn with a CJK font; its code cells and outputs are the English
+    notebook's."""
+    require_chinese_edition()
+    _, _, mine, _ = lab
+    assert (mine / "zh" / ZH_NOTEBOOK).read_bytes() == (ZH / ZH_NOTEBOOK).read_bytes()
+    page, blocked = open_in_lab(browser, lab, f"zh/{ZH_NOTEBOOK}")
+    prose = ".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown"
+    page.locator(prose).first.wait_for(timeout=20_000)
+    first = page.locator(prose).first.inner_text()
+    assert "English version" in first and CJK.search(first), first[:200]
+    assert_chinese_glyphs(page, prose)
+    english = nbformat.read(NOTEBOOKS / ZH_NOTEBOOK, as_version=4)
+    code = page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.inner_text()
+    first_code = next(c.source for c in english.cells if c.cell_type == "code")
+    assert code.strip().splitlines()[0] == first_code.strip().splitlines()[0]
+    screenshot(page, "zh_lab.png")
+    assert not blocked, f"JupyterLab tried to reach the network: {blocked[:5]}"
+    page.close()
+
+
 
 
 def test_unrun_explorer_shows_a_readable_placeholder(browser, lab):
@@ -351,11 +441,13 @@ SITE_NOTEBOOKS = ("03", "06")  # a pre-rendered explorer (03) and a snapshot (06
 
 @pytest.fixture(scope="module")
 def offline_builds(tmp_path_factory):
-    """Start ``make slides`` (every deck) and ``make site`` (notebooks 03 and 06) into
-    temporary folders in the background, so they build while the JupyterLab tests run."""
+    """Start ``make slides`` (every deck, English and Chinese) and ``make site`` (notebooks 03
+    and 06, English) into temporary folders in the background, so they build while the
+    JupyterLab tests run."""
     require_chromium()
     out = tmp_path_factory.mktemp("built")
-    commands = {"slides": ["tools.build_slides"], "site": ["tools.build_site", *SITE_NOTEBOOKS]}
+    commands = {"slides": ["tools.build_slides"],  # both languages: the Chinese decks in zh/
+                "site": ["tools.build_site", *SITE_NOTEBOOKS, "--lang", "en"]}
     builds = {}
     for kind, (module, *args) in commands.items():
         builds[kind] = (subprocess.Popen(
@@ -407,22 +499,34 @@ MEASURE_SLIDES = """() => Reveal.getSlides().map(slide => {
 })"""
 
 
-def test_every_slide_of_every_deck_fits_the_stage(browser, offline_builds):
+def open_deck(browser, deck: Path):
+    """Open a deck offline at 1280×720, ready (MathJax done, images loaded)."""
+    page, blocked = open_offline(browser, deck.as_uri(), {"width": STAGE_W, "height": STAGE_H})
+    page.locator(".reveal.ready").wait_for(state="attached", timeout=30_000)
+    page.wait_for_function(MATHJAX_DONE, timeout=60_000)
+    page.wait_for_function("() => [...document.images].every(i => i.complete)",
+                           timeout=30_000)
+    return page, blocked
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_slide_of_every_deck_fits_the_stage(browser, offline_builds, lang):
     """Open every deck offline at 1280×720, show every slide with all its fragments and
     measure it: none taller or wider than the stage, no block cut at the right edge or
-    scrolling inside, no solution code anywhere, and speaker notes on the slides."""
+    scrolling inside, no solution code anywhere, and speaker notes on the slides. The same
+    for the Chinese decks (``<slides>/zh/``)."""
+    source = NOTEBOOKS if lang == "en" else ZH
+    if lang != "en":
+        require_chinese_edition()
     out = built(offline_builds, "slides")
+    out = out if lang == "en" else out / lang
     decks = sorted(out.glob("[0-9][0-9]_*.slides.html"))
-    assert len(decks) == len(list(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))
+    assert len(decks) == len(list(source.glob("[0-9][0-9]_*.ipynb")))
     problems, total, with_notes = [], 0, 0
     for deck in decks:
         text = deck.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, deck.name
-        page, blocked = open_offline(browser, deck.as_uri(), {"width": STAGE_W, "height": STAGE_H})
-        page.locator(".reveal.ready").wait_for(state="attached", timeout=30_000)
-        page.wait_for_function(MATHJAX_DONE, timeout=60_000)
-        page.wait_for_function("() => [...document.images].every(i => i.complete)",
-                               timeout=30_000)
+        page, blocked = open_deck(browser, deck)
         assert page.evaluate("() => Reveal.getConfig().width") == STAGE_W
         assert page.evaluate("() => Reveal.getConfig().height") == STAGE_H
         for s in page.evaluate(MEASURE_SLIDES):
@@ -443,6 +547,30 @@ def test_every_slide_of_every_deck_fits_the_stage(browser, offline_builds):
     assert index.locator(".card").first.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
     assert not blocked
     index.close()
+
+
+def test_chinese_deck_shows_chinese_glyphs_offline(browser, offline_builds):
+    """A Chinese deck, opened from disk with the network blocked, draws its Chinese with a CJK
+    font, links to its English twin, and its index links to the English index."""
+    require_chinese_edition()
+    out = built(offline_builds, "slides") / "zh"
+    deck = next(out.glob(f"{ZH_DECK}*.slides.html"))
+    page, blocked = open_deck(browser, deck)
+    assert page.evaluate("() => document.documentElement.lang") == "zh"
+    assert_chinese_glyphs(page, ".reveal .slides section.present")
+    twin = page.locator("a.course-twin")
+    assert twin.get_attribute("href") == f"../{deck.name}" and twin.inner_text() == "English"
+    # a slide with prose further on: a heading and Chinese text on the stage
+    page.evaluate("() => Reveal.slide(1, 0)")
+    page.wait_for_function("() => Reveal.getIndices().h === 1")
+    assert_chinese_glyphs(page, ".reveal .slides section.present")
+    screenshot(page, "zh_slides.png")
+    assert not blocked, f"{deck.name} tried to reach the network: {blocked[:5]}"
+    page.goto((out / "index.html").as_uri())
+    assert page.locator(".card").count() == len(list(ZH.glob("[0-9][0-9]_*.ipynb")))
+    assert page.locator("p.langs a.course-twin").get_attribute("href") == "../index.html"
+    assert not blocked
+    page.close()
 
 
 def test_site_explorer_steps_without_a_kernel(browser, offline_builds):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -16,11 +17,18 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from nbformat import v4
 
-from tools import build_site, build_slides, offline_assets, pages, personal_copy, student_version
+from tools import (
+    build_site,
+    build_slides,
+    offline_assets,
+    pages,
+    personal_copy,
+    slide_plan,
+    student_version,
+)
 from tools.notebooks import course_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-COURSE_NOTEBOOKS = course_notebooks(ROOT / "notebooks")
 HAVE_NODE_MODULES = all((ROOT / "node_modules" / p / "package.json").exists()
                         for p in offline_assets.VENDORED)
 
@@ -80,6 +88,30 @@ def make_course(folder: Path) -> Path:
     return path
 
 
+ZH_PROSE = "归一化指数函数把得分变成和为一的概率。" * 6 + "讲课时口头说明，而不是写在幻灯片上。"
+
+
+def add_chinese(folder: Path) -> Path:
+    """The Chinese edition of :func:`make_course`'s notebook in ``folder/zh/``, as
+    ``tools.i18n`` builds it: same code cells and outputs, translated Markdown, links out of
+    the folder one level further up, an "English version" link first. Returns its path."""
+    nb = nbformat.read(folder / "05_tiny.ipynb", as_version=4)
+    nb.cells[0].source = ("*[English version](../05_tiny.ipynb)*\n\n# 05 · 小笔记本\n\n"
+                          "## 学习目标\n\n- 计算 **softmax（归一化指数函数）** $\\sigma(z)$；\n"
+                          "- 通过检查。\n\n见[术语表](glossary.md)和[记录](../../CLAIMS.md)。\n\n"
+                          + ZH_PROSE)
+    nb.cells[2].source = "## 练习\n\n1. 写出 `softmax`。"
+    nb.cells[5].source = "## 小结"
+    nb.metadata["course"] = {"language": "zh", "translates": "../05_tiny.ipynb"}
+    (folder / "zh").mkdir(exist_ok=True)
+    nbformat.write(nb, folder / "zh" / "05_tiny.ipynb")
+    (folder / "zh" / "glossary.md").write_text(
+        "# 术语表\n\n| 中文 | English | 笔记本 |\n|---|---|---|\n"
+        "| 归一化指数函数 | softmax | [05](05_tiny.ipynb) |\n\n"
+        "English: [../glossary.md](../glossary.md)\n", encoding="utf-8")
+    return folder / "zh" / "05_tiny.ipynb"
+
+
 # ---------------------------------------------------------------- student version
 
 def test_strip_solutions_keeps_indentation_and_code_around():
@@ -120,6 +152,29 @@ def test_student_version_of_a_notebook(tmp_path):
     assert (out / "glossary.md").exists() and (out / "images" / "pic.png").exists()
 
 
+def test_student_version_in_chinese(tmp_path, capsys):
+    src = make_course(tmp_path / "src")
+    zh = add_chinese(src.parent)
+    out = tmp_path / "student"
+    assert student_version.main(["--src", str(src.parent), "--out", str(out)]) == 0
+    assert str(out / "zh" / "05_tiny.ipynb") in capsys.readouterr().out
+    text = (out / "zh" / "05_tiny.ipynb").read_text(encoding="utf-8")
+    assert "SOLUTION" not in text and "e.sum()" not in text and "✓ softmax" not in text
+    nb = nbformat.read(out / "zh" / "05_tiny.ipynb", as_version=4)
+    assert "raise NotImplementedError()" in nb.cells[3].source and nb.cells[3].outputs == []
+    assert nb.cells[2].source.startswith("## 练习") and nb.cells[1].outputs
+    assert (out / "zh" / "glossary.md").read_text(encoding="utf-8").startswith("# 术语表")
+    assert "e.sum()" in zh.read_text(encoding="utf-8"), "the Chinese notebook itself is kept"
+    # one edition only; a missing edition asked for by name is an error
+    assert student_version.main(["--src", str(src.parent), "--out", str(tmp_path / "en"),
+                                 "--lang", "en"]) == 0
+    assert not (tmp_path / "en" / "zh").exists()
+    (src.parent / "zh" / "05_tiny.ipynb").unlink()
+    assert student_version.main(["--src", str(src.parent), "--out", str(tmp_path / "x"),
+                                 "--lang", "zh"]) == 1
+    assert "no zh edition" in capsys.readouterr().err
+
+
 def test_student_version_reports_file_and_cell(tmp_path, capsys):
     src = make_course(tmp_path / "src")
     nb = nbformat.read(src, as_version=4)
@@ -131,13 +186,18 @@ def test_student_version_reports_file_and_cell(tmp_path, capsys):
     assert not out.exists(), "nothing is written when a notebook has bad markers"
 
 
-@pytest.mark.skipif(not COURSE_NOTEBOOKS, reason="no course notebooks yet")
-def test_student_version_of_the_course(tmp_path):
-    before = {p: sha(p) for p in COURSE_NOTEBOOKS}
-    counts = student_version.write_student_version(ROOT / "notebooks", tmp_path)
-    assert {p: sha(p) for p in COURSE_NOTEBOOKS} == before, "instructor notebooks changed"
+@pytest.mark.parametrize("edition", ["", "zh"])
+def test_student_version_of_the_course(tmp_path, edition):
+    """The course's student version, English and (when built) Chinese: no solution left."""
+    folder = ROOT / "notebooks" / edition
+    notebooks = course_notebooks(folder)
+    if not notebooks:
+        pytest.skip(f"no notebooks in {folder} (the Chinese edition: make zh)")
+    before = {p: sha(p) for p in notebooks}
+    counts = student_version.write_student_version(folder, tmp_path)
+    assert {p: sha(p) for p in notebooks} == before, "instructor notebooks changed"
     transform = TransformerManager().transform_cell  # notebooks may use %magics
-    for path in COURSE_NOTEBOOKS:
+    for path in notebooks:
         original = nbformat.read(path, as_version=4)
         student = nbformat.read(tmp_path / path.name, as_version=4)
         nbformat.validate(student)
@@ -184,6 +244,54 @@ def test_personal_copy_never_overwrites_and_updates_only_unmodified(tmp_path):
     assert "images/new.png" in third["unchanged"]
 
 
+def test_personal_copy_includes_the_chinese_edition_and_never_overwrites_it(tmp_path):
+    src = make_course(tmp_path / "src").parent
+    add_chinese(src)
+    dest = tmp_path / "mine"
+    first = personal_copy.personal_copy(src, dest)
+    assert {"zh/05_tiny.ipynb", "zh/glossary.md"} <= set(first["copied"])
+    assert (dest / "zh" / "05_tiny.ipynb").read_bytes() == (src / "zh" / "05_tiny.ipynb"
+                                                           ).read_bytes()
+    manifest = json.loads((dest / personal_copy.MANIFEST).read_text())
+    assert {"zh/05_tiny.ipynb", "zh/glossary.md"} <= set(manifest)
+
+    (dest / "zh" / "05_tiny.ipynb").write_text("我的作业", encoding="utf-8")  # learner edits
+    nb = nbformat.read(src / "zh" / "05_tiny.ipynb", as_version=4)  # course changes both
+    nb.cells[5].source = "## 小结（新）"
+    nbformat.write(nb, src / "zh" / "05_tiny.ipynb")
+    (src / "zh" / "glossary.md").write_text("# 术语表 v2\n", encoding="utf-8")
+    again = personal_copy.personal_copy(src, dest, update=True)
+    assert again["kept"] == ["zh/05_tiny.ipynb"] and again["updated"] == ["zh/glossary.md"]
+    assert (dest / "zh" / "05_tiny.ipynb").read_text(encoding="utf-8") == "我的作业"
+    assert (dest / "zh" / "glossary.md").read_text(encoding="utf-8") == "# 术语表 v2\n"
+
+
+def test_links_of_the_copies_reach_what_the_originals_reach(tmp_path):
+    """``my_notebooks/`` sits beside ``notebooks/``: a relative link of a copied English or
+    Chinese notebook resolves to the same file as from the original (the ledger at the top,
+    the glossary beside it, the Chinese notebook's English twin)."""
+    repo = tmp_path / "repo"
+    src = make_course(repo / "notebooks").parent
+    zh = add_chinese(src)
+    (repo / "CLAIMS.md").write_text("# ledger\n", encoding="utf-8")
+    dest = repo / "my_notebooks"
+    personal_copy.personal_copy(src, dest)
+    for original in (src / "05_tiny.ipynb", zh):
+        copy = dest / original.relative_to(src)
+        links = [m for c in nbformat.read(original, as_version=4).cells
+                 if c.cell_type == "markdown"
+                 for m in re.findall(r"\]\(([^)#]+\.(?:md|ipynb))\)", c.source)
+                 if (original.parent / m).exists()]  # (the tiny course's 06 does not exist)
+        assert links, f"{original.name}: no links to check"
+        for link in links:
+            from_original = (original.parent / link).resolve()
+            from_copy = (copy.parent / link).resolve()
+            assert from_copy.exists(), f"{copy}: {link} leads nowhere"
+            same = from_copy == from_original or (
+                from_copy.relative_to(dest) == from_original.relative_to(src))
+            assert same, f"{copy}: {link} -> {from_copy}, the original's -> {from_original}"
+
+
 def test_personal_copy_student_version(tmp_path, capsys):
     src = make_course(tmp_path / "src").parent
     dest = tmp_path / "mine"
@@ -194,6 +302,10 @@ def test_personal_copy_student_version(tmp_path, capsys):
     nbformat.validate(nbformat.reads(text, as_version=4))
     assert personal_copy.main(["--src", str(src), "--dest", str(dest), "--student"]) == 0
     assert "already up to date" in capsys.readouterr().out
+    add_chinese(src)
+    assert personal_copy.main(["--src", str(src), "--dest", str(dest), "--student"]) == 0
+    zh = (dest / "zh" / "05_tiny.ipynb").read_text(encoding="utf-8")
+    assert "raise NotImplementedError()" in zh and "e.sum()" not in zh and "练习" in zh
 
 
 # ---------------------------------------------------------------- offline slides and site
@@ -221,6 +333,10 @@ def test_title_and_goals():
         "# 07 · GRU\n\n**Learning goals**\n\nBy the end you can:\n\n- one\n  continued\n"
         "- two\n\nThen prose.")])
     assert pages.title_and_goals(nb, "x") == ("07 · GRU", ["one continued", "two"])
+    zh = v4.new_notebook(cells=[v4.new_markdown_cell(
+        "*[English version](../07_gru.ipynb)*\n\n# 07 · 门控循环单元\n\n**学习目标。** 学完本笔记本，"
+        "你将能够\n\n1. 一；\n2. 二。\n\n正文。")])
+    assert pages.title_and_goals(zh, "x") == ("07 · 门控循环单元", ["一；", "二。"])
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +349,7 @@ def built(tmp_path_factory):
         pytest.skip(message)
     base = tmp_path_factory.mktemp("offline")
     src = make_course(base / "src").parent
+    add_chinese(src)
     assert build_slides.main(["--src", str(src), "--out", str(base / "slides")]) == 0
     assert build_site.main(["--src", str(src), "--out", str(base / "site")]) == 0
     return base
@@ -242,7 +359,7 @@ def built(tmp_path_factory):
 def test_build_has_no_external_urls(built, kind):
     out = built / kind
     pages = sorted(out.glob("*.html"))
-    assert len(pages) == 3  # the notebook, index, glossary
+    assert len(pages) == 4  # the notebook, index, glossary, claims ledger
     assert offline_assets.external_asset_references(out) == {}
     page = (out / ("05_tiny.slides.html" if kind == "slides" else "05_tiny.html")).read_text(
         encoding="utf-8")
@@ -281,6 +398,78 @@ def test_slides_come_from_the_student_version_with_notes_and_a_styled_index(buil
     assert "<kbd>s</kbd> speaker view" in index
 
 
+@pytest.mark.parametrize("kind, suffix", [("slides", ".slides.html"), ("site", ".html")])
+def test_chinese_pages_exist_and_link_to_their_english_twins(built, kind, suffix):
+    out = built / kind
+    en, zh = out / f"05_tiny{suffix}", out / "zh" / f"05_tiny{suffix}"
+    assert sorted(p.name for p in (out / "zh").glob("*.html")) == sorted(
+        [zh.name, "glossary.html", "index.html"])
+    en_text, zh_text = en.read_text(encoding="utf-8"), zh.read_text(encoding="utf-8")
+    assert '<html lang="zh"' in zh_text and "小笔记本" in zh_text
+    assert f'class="course-twin" href="../05_tiny{suffix}"' in zh_text      # 中文 -> English
+    assert f'class="course-twin" href="zh/05_tiny{suffix}"' in en_text      # English -> 中文
+    if kind == "site":  # the notebook's own English-version link points at the English page
+        assert f'href="../05_tiny{suffix}">English version' in zh_text
+    else:  # a deck links its twin bottom left; no slide holds only the notebook's link
+        assert "English version" not in zh_text
+    assert 'href="glossary.html"' in zh_text
+    # the Chinese pages load the English pages' assets: nothing copied twice, nothing online
+    assert "../assets/requirejs/require.js" in zh_text and not (out / "zh" / "assets").exists()
+    for asset in ("requirejs/require.js", "mathjax/MathJax.js"):
+        assert (out / "assets" / asset).exists()
+    assert offline_assets.external_asset_references(out) == {}
+    zh_index = (out / "zh" / "index.html").read_text(encoding="utf-8")
+    en_index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="05_tiny{suffix}"><span class="num">05</span> · 小笔记本</a>' in zh_index
+    assert "<li>计算 <strong>softmax（归一化指数函数）</strong>" in zh_index  # goals on the card
+    assert 'class="course-twin" href="../index.html"' in zh_index
+    assert 'class="course-twin" href="zh/index.html"' in en_index
+    assert f'class="twin" href="zh/05_tiny{suffix}"' in en_index             # per card
+    assert 'class="cards"' in zh_index and 'lang="zh-CN"' in zh_index
+    assert "../assets/mathjax/MathJax.js" in zh_index
+    glossary = (out / "zh" / "glossary.html").read_text(encoding="utf-8")
+    assert "归一化指数函数" in glossary and 'href="../glossary.html"' in glossary
+
+
+def test_chinese_slides_have_no_solutions_and_chinese_continuations(built):
+    deck = (built / "slides" / "zh" / "05_tiny.slides.html").read_text(encoding="utf-8")
+    assert "SOLUTION" not in deck and "e.sum()" not in deck and "✓ softmax" not in deck
+    assert "NotImplementedError" in deck
+    assert "Noto Sans CJK SC" in deck, "Chinese text asks for a CJK font"
+    assert "☰ 目录" in deck and "☰ decks" not in deck
+    notes = deck.split('<aside class="notes tex2jax_ignore">', 1)[1].split("</aside>", 1)[0]
+    assert "讲课时口头说明" in notes, "the long Chinese paragraph's rest is in the notes"
+    shown = deck.split('<aside class="notes tex2jax_ignore">', 1)[0]
+    assert "归一化指数函数把得分变成和为一的概率。" in shown, "its first sentence is shown"
+    assert "讲课时口头说明" not in shown
+
+
+def test_slide_estimates_count_chinese_characters_twice():
+    """A CJK glyph is about twice as wide as a Latin letter (measured in Chromium on a deck:
+    23.0 px against 9.8 px per letter of English prose at 24 px), so Chinese lines wrap after
+    about half as many characters."""
+    assert slide_plan.display_width("RNN") == 3
+    assert slide_plan.display_width("循环，网络。") == 12
+    assert slide_plan.visible_length("**循环**神经网络 $h_t$") == 12 + 1 + 2  # markup gone
+    english, chinese = "x" * 184, "循" * 92
+    assert slide_plan.text_height(chinese) == slide_plan.text_height(english) == 2 * 34
+    assert slide_plan.text_height("循" * 93) == 3 * 34
+    assert slide_plan.first_sentence("梯度会爆炸。裁剪能防止它！其余") == "梯度会爆炸。"
+    assert slide_plan.first_sentence("他说“好。”然后走了") == "他说“好。”然后走了"
+    assert slide_plan.first_sentence("见 $a.b$ 与 `x.y`。然后") == "见 $a.b$ 与 `x.y`。"
+    planned = slide_plan.plan_slides(v4.new_notebook(
+        cells=[v4.new_markdown_cell("## 标题\n\n" + "\n\n".join(["短句。"] * 30))],
+        metadata={"course": {"language": "zh"}}))
+    assert "标题（续）" in "".join(c.source for c in planned.cells)
+    long_code = v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(30)),
+                                 outputs=[stream("行\n" * 40)])
+    planned = slide_plan.plan_slides(v4.new_notebook(
+        cells=[v4.new_markdown_cell("## 标题"), long_code],
+        metadata={"course": {"language": "zh"}}))
+    notes = "".join(c.source for c in planned.cells)
+    assert "代码（30 行，见笔记本）：" in notes and "输出：" in notes and "Output:" not in notes
+
+
 def test_slides_refuse_solution_code(tmp_path, monkeypatch, capsys):
     """If solution code got past the student version, the build stops instead of showing it."""
     src = make_course(tmp_path / "src")
@@ -298,10 +487,33 @@ def test_missing_node_modules_is_explained(tmp_path):
 
 @pytest.mark.parametrize("module, option", [
     (student_version, "--out"), (build_slides, "--out"), (build_site, "--out"),
-    (personal_copy, "--update"),
+    (personal_copy, "--update"), (student_version, "--lang"), (build_slides, "--lang"),
+    (build_site, "--lang"),
 ])
 def test_help(module, option, capsys):
     with pytest.raises(SystemExit) as exit_info:
         module.main(["--help"])
     assert exit_info.value.code == 0
     assert option in capsys.readouterr().out
+
+
+def test_claims_ledger_page_and_the_notebooks_links_to_it(tmp_path):
+    """Built pages link to CLAIMS.md one folder up (two from a translation), which a built
+    site or deck does not have: the build renders it as claims.html and points the links
+    there, its own links to notebooks going to the built pages."""
+    from tools.pages import link_claims, render_claims
+
+    claims = tmp_path / "CLAIMS.md"
+    claims.write_text("# Claims ledger\n\n| claim | where |\n|---|---|\n"
+                      "| w^999 | [03](notebooks/03_error_surface.ipynb) |\n", encoding="utf-8")
+    out = tmp_path / "site"
+    (out / "zh").mkdir(parents=True)
+    (out / "03_error_surface.html").write_text('<a href="../CLAIMS.md">CLAIMS.md</a>')
+    (out / "zh" / "03_error_surface.html").write_text('<a href="../../CLAIMS.md">CLAIMS.md</a>')
+    page = render_claims(out, ".slides.html", claims=claims)
+    assert 'href="03_error_surface.slides.html"' in page.read_text(encoding="utf-8")
+    assert "<table>" in page.read_text(encoding="utf-8")
+    assert link_claims(out, ["en", "zh"]) == 2
+    assert 'href="claims.html"' in (out / "03_error_surface.html").read_text()
+    assert 'href="../claims.html"' in (out / "zh" / "03_error_surface.html").read_text()
+    assert render_claims(out, claims=tmp_path / "missing.md") is None

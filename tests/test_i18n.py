@@ -88,6 +88,17 @@ def test_stub_then_check_the_committed_build(course, capsys):
     assert i18n.main(["check"]) == 1                      # hand-edited build detected
 
 
+def test_the_repositorys_chinese_edition_is_complete_current_and_committed(capsys):
+    """Every markdown cell of every notebook, README and the glossary intro translated, no
+    translation stale, and the committed notebooks/zh/, README.zh.md and
+    notebooks/zh/glossary.md equal to a fresh build (``python -m tools.i18n check``)."""
+    result = i18n.main(["check"])
+    out = capsys.readouterr()
+    problems = [line for line in out.out.splitlines() if " missing" in line or " stale" in line
+                or "orphan" in line]
+    assert result == 0, "\n".join([*problems, out.err.strip(), "(make zh-status lists them)"])
+
+
 def test_documents_are_split_by_section():
     text = "# T\n\nintro\n\n## Quick start\n\nx\n\n## The notebooks\n\ny\n"
     assert [i for i, _ in i18n.sections(text)] == ["top", "quick-start", "the-notebooks"]

@@ -15,12 +15,19 @@ from tools import lab
 from tools.personal_copy import MANIFEST
 
 
-def make_course(folder):
+def make_course(folder, chinese=False):
     folder.mkdir(parents=True)
     for name in ("00_a.ipynb", "01_b.ipynb"):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"print('{name}')")])
         nbformat.write(nb, folder / name)
     (folder / "glossary.md").write_text("# Glossary\n", encoding="utf-8")
+    if chinese:  # the Chinese edition, as tools.i18n builds it into notebooks/zh/
+        (folder / "zh").mkdir()
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("*[English version](../00_a.ipynb)*\n\n# 00 · 甲"),
+            nbformat.v4.new_code_cell("print('00_a.ipynb')")])
+        nbformat.write(nb, folder / "zh" / "00_a.ipynb")
+        (folder / "zh" / "glossary.md").write_text("# 术语表\n", encoding="utf-8")
     return folder
 
 
@@ -49,6 +56,26 @@ def test_workspace_never_overwrites_the_learners_work(workspace):
     assert report["copied"] == ["02_c.ipynb"] and report["kept"] == ["00_a.ipynb"]
     assert (dest / "00_a.ipynb").read_text(encoding="utf-8") == "my work"
     assert (dest / MANIFEST).exists()
+
+
+def test_workspace_has_the_chinese_edition_and_its_originals_read_only(tmp_path):
+    src = make_course(tmp_path / "repo" / "notebooks", chinese=True)
+    dest = tmp_path / "repo" / "my_notebooks"
+    report = lab.prepare_workspace(dest, src)
+    assert {"zh/00_a.ipynb", "zh/glossary.md"} <= set(report["copied"])
+    (dest / "zh" / "00_a.ipynb").write_text("我的作业", encoding="utf-8")
+    again = lab.prepare_workspace(dest, src)  # make lab again: the learner's zh work stays
+    assert again["kept"] == ["zh/00_a.ipynb"]
+    assert (dest / "zh" / "00_a.ipynb").read_text(encoding="utf-8") == "我的作业"
+    cm = manager(dest)
+    original = f"{lab.ORIGINALS}/zh/00_a.ipynb"
+    model = run(cm.get(original))
+    assert model["writable"] is False and "甲" in model["content"].cells[0].source
+    assert run(cm.get("zh/00_a.ipynb", content=False))["writable"] is True
+    with pytest.raises(HTTPError) as err:
+        run(cm.save(model, original))
+    assert err.value.status_code == 403
+    assert "# 00 · 甲" in (src / "zh" / "00_a.ipynb").read_text(encoding="utf-8")
 
 
 def test_a_folder_in_the_way_of_the_link_is_left_alone(tmp_path):

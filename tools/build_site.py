@@ -1,6 +1,7 @@
 """Build a static HTML version of the whole course that works offline.
 
-    python -m tools.build_site [--out build/site] [--src notebooks] [NOTEBOOK ...]   (make site)
+    python -m tools.build_site [--out build/site] [--src notebooks] [--lang all|en|zh]
+                               [NOTEBOOK ...]                                       (make site)
 
 Writes ``<out>/index.html`` (each notebook's title and learning goals, and a link to the
 glossary), ``<out>/NN_name.html`` for every ``notebooks/NN_*.ipynb`` with its stored outputs,
@@ -13,6 +14,11 @@ explorers are the exception to "stored": a page has no kernel, so each explorer 
 through figures computed now for a handful of values per control (into
 ``<out>/explorers/``) or is shown as its stored figure under a notice that says it is a
 snapshot (:mod:`tools.explorers`).
+
+The Chinese edition (``<src>/zh/``, built by ``make zh``) is written the same way into
+``<out>/zh/`` (sharing ``<out>/assets/``). Every page's navigation bar links to its twin in
+the other language, and each index to the other index and, per card, to the other
+language's page.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 import nbformat
 
 from tools.explorers import page_assets, static_explorers
-from tools.notebooks import notebook_parser, parse_notebook_args
+from tools.notebooks import languages, notebook_parser, parse_notebook_args, translated
 from tools.offline_assets import (
     copy_course_files,
     external_references,
@@ -32,24 +38,50 @@ from tools.offline_assets import (
     make_exporter,
     vendor_assets,
 )
-from tools.pages import COURSE_TITLE, index_page, render_glossary, title_and_goals
+from tools.pages import (
+    CJK_FONTS,
+    TEXT,
+    index_page,
+    link_claims,
+    link_parent,
+    render_claims,
+    render_glossary,
+    title_and_goals,
+    twin_language,
+    twin_links,
+)
 
 _NAV = ('<nav style="padding:.5em 1em;font-family:sans-serif">'
-        '<a href="index.html">← course index</a> · <a href="glossary.html">glossary</a>'
+        '<a href="index.html">{index}</a> · <a href="glossary.html">{glossary}</a>{twin}'
         "</nav>")
+_TWIN = ' · <a class="course-twin" href="{href}" hreflang="{hreflang}">{name}</a>'
+_CJK_CSS = (f"<style>body, .jp-RenderedHTMLCommon {{ font-family: system-ui, -apple-system, "
+            f'"Segoe UI", "Noto Sans", {CJK_FONTS}, sans-serif; }}</style>')
 
 
-def build_page(notebook: Path, out: Path) -> tuple[Path, dict]:
+def build_page(notebook: Path, out: Path, lang: str = "en", twin: str | None = None
+               ) -> tuple[Path, dict]:
     """Convert one notebook to ``out/<stem>.html`` with its stored outputs and kernel-free
     explorers; return the path and the explorer counts (see :func:`static_explorers`).
+    ``lang`` is the notebook's edition ("zh": a notebook of ``notebooks/zh/`` built into
+    ``<site>/zh/``, whose assets are one folder up); ``twin`` the relative link to the same
+    page in the other language.
 
     Raises RuntimeError if the page would still load anything from another host.
     """
     nb = nbformat.read(notebook, as_version=4)
     nb, counts = static_explorers(nb, notebook.stem, out)
-    body, _ = make_exporter("html").from_notebook_node(
+    exporter = make_exporter("html", prefix="assets" if lang == "en" else "../assets")
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
-    body = re.sub(r"(<body[^>]*>)", lambda m: m[1] + "\n" + _NAV, link_to_html(body), count=1)
+    words, other = TEXT[lang], TEXT[twin_language(lang)]
+    nav = _NAV.format(index=words["course_index"], glossary=words["glossary"], twin=_TWIN.format(
+        href=twin, hreflang=other["html_lang"], name=other["name"]) if twin else "")
+    body = re.sub(r"(<body[^>]*>)", lambda m: m[1] + "\n" + nav,
+                  link_parent(link_to_html(body)), count=1)
+    if lang != "en":
+        body = body.replace("</head>", _CJK_CSS + "\n</head>", 1)
     if counts["steppers"] or counts["snapshots"]:
         body = body.replace("</body>", page_assets() + "</body>", 1)
     external = external_references(body)
@@ -60,33 +92,52 @@ def build_page(notebook: Path, out: Path) -> tuple[Path, dict]:
     return target, counts
 
 
-def write_index(entries: list[dict], out: Path, glossary: bool) -> Path:
-    """The course index: a card per notebook with its title and learning goals."""
+def write_index(entries: list[dict], out: Path, glossary: bool, lang: str = "en",
+                twin: str | None = None) -> Path:
+    """The course index: a card per notebook with its title and learning goals; ``twin``
+    links the other language's index."""
+    words = TEXT[lang]
     index = out / "index.html"
-    index.write_text(index_page(
-        COURSE_TITLE, "A static copy of the course notebooks with their outputs. To run the "
-        "code, open the notebooks in JupyterLab (<code>make lab</code>, see the README).",
-        entries, glossary), encoding="utf-8")
+    index.write_text(index_page(words["course"], words["site_intro"], entries, glossary,
+                                lang=lang, twin=twin,
+                                assets="assets" if lang == "en" else "../assets"),
+                     encoding="utf-8")
     return index
 
 
 def main(argv: list[str] | None = None) -> int:
     args, notebooks = parse_notebook_args(
         notebook_parser(__doc__.split("\n\n")[0], "site"), argv)
+    editions = [lang for lang in languages(args.lang)
+                if lang == "en" or translated(notebooks, lang)]
+    if not editions:
+        print(f"error: no {args.lang} edition in {args.src / args.lang} (run `make "
+              f"{args.lang}` first)", file=sys.stderr)
+        return 1
     args.out.mkdir(parents=True, exist_ok=True)
     vendor_assets(args.out)
-    copy_course_files(args.src, args.out)
-    glossary = render_glossary(args.src, args.out)
-    entries = []
-    for notebook in notebooks:
-        page, counts = build_page(notebook, args.out)
-        title, goals = title_and_goals(nbformat.read(notebook, as_version=4), notebook.stem)
-        entries.append({"page": page.name, "title": title, "goals": goals})
-        explorers = (f" ({counts['steppers']} pre-rendered explorer(s), {counts['states']} "
-                     f"states; {counts['snapshots']} snapshot(s))"
-                     if counts["steppers"] or counts["snapshots"] else "")
-        print(f"page  {page}{explorers}")
-    print(f"index {write_index(entries, args.out, glossary is not None)}")
+    both = len(editions) > 1
+    for lang in editions:
+        src, out = (args.src, args.out) if lang == "en" else (args.src / lang, args.out / lang)
+        chosen = notebooks if lang == "en" else translated(notebooks, lang)
+        out.mkdir(parents=True, exist_ok=True)
+        copy_course_files(src, out)
+        glossary = render_glossary(src, out, lang=lang, twin=twin_links(
+            lang, editions, chosen[0], "glossary.html") if both else None)
+        entries = []
+        for notebook in chosen:
+            twin = twin_links(lang, editions, notebook, f"{notebook.stem}.html")
+            page, counts = build_page(notebook, out, lang, twin)
+            title, goals = title_and_goals(nbformat.read(notebook, as_version=4), notebook.stem)
+            entries.append({"page": page.name, "title": title, "goals": goals, "twin": twin})
+            explorers = (f" ({counts['steppers']} pre-rendered explorer(s), {counts['states']} "
+                         f"states; {counts['snapshots']} snapshot(s))"
+                         if counts["steppers"] or counts["snapshots"] else "")
+            print(f"page  {page}{explorers}")
+        index_twin = twin_links(lang, editions, chosen[0], "index.html") if both else None
+        print(f"index {write_index(entries, out, glossary is not None, lang, index_twin)}")
+    if render_claims(args.out, ".html"):
+        print(f"claims {args.out / 'claims.html'} (links from {link_claims(args.out, editions)} pages)")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Build lecture slides (reveal.js) of every course notebook that work offline.
 
-    python -m tools.build_slides [--out build/slides] [--src notebooks] [NOTEBOOK ...]  (make slides)
+    python -m tools.build_slides [--out build/slides] [--src notebooks] [--lang all|en|zh]
+                                 [NOTEBOOK ...]                                   (make slides)
 
 Each deck is built from the **student version** (:mod:`tools.student_version`: solutions
 replaced by stubs, their outputs cleared), so no solution ever reaches a slide; the build
@@ -15,6 +16,11 @@ Writes ``<out>/NN_name.slides.html``, a styled ``<out>/index.html``, the glossar
 local copies of reveal.js, require.js, jQuery, MathJax and the ipywidgets HTML manager in
 ``<out>/assets/`` (from ``node_modules``: run ``npm ci`` first). Open ``<out>/index.html``
 straight from disk, no server and no network needed.
+
+The Chinese edition (``<src>/zh/``, built by ``make zh``) gets its decks, index and glossary
+in ``<out>/zh/`` (sharing ``<out>/assets/``), built the same way from its student version.
+Each deck links to its twin in the other language (bottom left, beside the index link), and
+each index to the other index and, per card, to the other language's deck.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from pathlib import Path
 import nbformat
 
 from tools.explorers import page_assets, static_explorers
-from tools.notebooks import notebook_parser, parse_notebook_args
+from tools.notebooks import languages, notebook_parser, parse_notebook_args, translated
 from tools.offline_assets import (
     copy_course_files,
     external_references,
@@ -34,30 +40,59 @@ from tools.offline_assets import (
     make_exporter,
     vendor_assets,
 )
-from tools.pages import COURSE_TITLE, index_page, render_glossary, title_and_goals
+from tools.pages import (
+    CJK_FONTS,
+    TEXT,
+    index_page,
+    link_claims,
+    link_parent,
+    render_claims,
+    render_glossary,
+    title_and_goals,
+    twin_language,
+    twin_links,
+)
 from tools.slide_plan import SLIDE_CSS, plan_slides
 from tools.student_version import student_notebook
 
-_HOME = ('<a class="course-home" href="index.html" title="all decks" style="position:fixed;'
-         'left:10px;bottom:8px;z-index:30;font:14px sans-serif;color:#57606a;'
-         'text-decoration:none">☰ decks</a>')
+_HOME = ('<div class="course-home" style="position:fixed;left:10px;bottom:8px;z-index:30;'
+         'font:14px sans-serif;color:#57606a"><a href="index.html" title="all decks" '
+         'style="color:#57606a;text-decoration:none">{decks}</a>{twin}</div>')
+_TWIN = (' · <a class="course-twin" href="{href}" hreflang="{hreflang}" '
+         'style="color:#57606a;text-decoration:none">{name}</a>')
+# The line tools.i18n puts first in a translated notebook: "*[English version](../NN_x.ipynb)*"
+_TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\(\.\./\d\d_[\w-]+\.ipynb\)\*\s*")
+# The Chinese decks: CJK glyphs from a CJK font (after reveal's Latin one), as the pages.
+_CJK_CSS = (f'.reveal, .reveal .jp-RenderedHTMLCommon, .reveal h1, .reveal h2, .reveal h3, '
+            f'.reveal h4 {{ font-family: "Source Sans Pro", Helvetica, {CJK_FONTS}, '
+            "sans-serif; }")
 
 
-def build_deck(notebook: Path, out: Path) -> tuple[Path, int]:
+def build_deck(notebook: Path, out: Path, lang: str = "en", twin: str | None = None
+               ) -> tuple[Path, int]:
     """Convert one notebook to ``out/<stem>.slides.html``; return its path and its number of
-    slides (sub-slides included).
+    slides (sub-slides included). ``lang`` is the notebook's edition ("en", or "zh" for a
+    notebook of ``notebooks/zh/`` built into ``<slides>/zh/``, whose assets are one folder
+    up); ``twin`` the relative link to the same deck in the other language.
 
     Raises RuntimeError if solution code would reach the deck or the deck would load
     anything from another host.
     """
     nb = nbformat.read(notebook, as_version=4)
     student, _ = student_notebook(nb, notebook.name)
+    if twin:  # the deck links its twin itself: no slide that holds only the notebook's link
+        first = next((c for c in student.cells if c.cell_type == "markdown"), None)
+        if first is not None:
+            first.source = _TWIN_LINE.sub("", first.source, count=1)
     student, counts = static_explorers(student, notebook.stem, out)
     planned = plan_slides(student)
-    body, _ = make_exporter("slides").from_notebook_node(
+    exporter = make_exporter("slides", prefix="assets" if lang == "en" else "../assets")
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(
         planned, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
-    body = link_to_html(body, notebook_suffix=".slides.html")
-    body = body.replace("</head>", f"<style>{SLIDE_CSS}</style>\n</head>", 1)
+    body = link_parent(link_to_html(body, notebook_suffix=".slides.html"), ".slides.html")
+    css = SLIDE_CSS + ("" if lang == "en" else _CJK_CSS)
+    body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     # The speaker view copies the notes' HTML into a window without MathJax: keep their TeX
     # as typed (readable) instead of half-typeset.
     body = body.replace('<aside class="notes">', '<aside class="notes tex2jax_ignore">')
@@ -66,7 +101,10 @@ def build_deck(notebook: Path, out: Path) -> tuple[Path, int]:
     body = body.replace("function(Reveal, RevealNotes){",
                         "function(Reveal, RevealNotes){ window.Reveal = Reveal;", 1)
     extra = page_assets() if counts["steppers"] or counts["snapshots"] else ""
-    body = re.sub(r"(<body[^>]*>)", lambda m: m[1] + _HOME, body, count=1)
+    other = TEXT[twin_language(lang)]
+    home = _HOME.format(decks=TEXT[lang]["decks"], twin=_TWIN.format(
+        href=twin, hreflang=other["html_lang"], name=other["name"]) if twin else "")
+    body = re.sub(r"(<body[^>]*>)", lambda m: m[1] + home, body, count=1)
     body = body.replace("</body>", extra + "</body>", 1)
     if "BEGIN SOLUTION" in body:
         raise RuntimeError(f"{notebook.name}: solution code would reach the slides")
@@ -80,14 +118,15 @@ def build_deck(notebook: Path, out: Path) -> tuple[Path, int]:
     return target, slides
 
 
-def write_index(entries: list[dict], out: Path, glossary: bool) -> Path:
-    """The index of the decks: a card per notebook with its title, goals and slide count."""
-    intro = ("Lecture slides of the course, one deck per notebook, built from the student "
-             "version (no solutions). <kbd>→</kbd>/<kbd>Space</kbd> next, <kbd>↓</kbd> "
-             "continuation slides, <kbd>s</kbd> speaker view with the notes, <kbd>Esc</kbd> "
-             "overview, <kbd>f</kbd> full screen. Works offline, straight from disk.")
+def write_index(entries: list[dict], out: Path, glossary: bool, lang: str = "en",
+                twin: str | None = None) -> Path:
+    """The index of the decks: a card per notebook with its title, goals and slide count;
+    ``twin`` links the other language's index."""
+    words = TEXT[lang]
+    heading = words["slides_title"].format(course=words["course"])
     index = out / "index.html"
-    index.write_text(index_page(f"{COURSE_TITLE}: slides", intro, entries, glossary),
+    index.write_text(index_page(heading, words["slides_intro"], entries, glossary, lang=lang,
+                                twin=twin, assets="assets" if lang == "en" else "../assets"),
                      encoding="utf-8")
     return index
 
@@ -95,22 +134,39 @@ def write_index(entries: list[dict], out: Path, glossary: bool) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args, notebooks = parse_notebook_args(
         notebook_parser(__doc__.split("\n\n")[0], "slides"), argv)
+    editions = [lang for lang in languages(args.lang)
+                if lang == "en" or translated(notebooks, lang)]
+    if not editions:
+        print(f"error: no {args.lang} edition in {args.src / args.lang} (run `make "
+              f"{args.lang}` first)", file=sys.stderr)
+        return 1
     args.out.mkdir(parents=True, exist_ok=True)
     vendor_assets(args.out)
-    copy_course_files(args.src, args.out)
-    glossary = render_glossary(args.src, args.out, notebook_suffix=".slides.html")
-    entries = []
-    for notebook in notebooks:
-        try:
-            deck, slides = build_deck(notebook, args.out)
-        except (RuntimeError, ValueError) as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        title, goals = title_and_goals(nbformat.read(notebook, as_version=4), notebook.stem)
-        entries.append({"page": deck.name, "title": title, "goals": goals,
-                        "meta": f"{slides} slides"})
-        print(f"slides {deck} ({slides} slides)")
-    print(f"index  {write_index(entries, args.out, glossary is not None)}")
+    for lang in editions:
+        src, out = (args.src, args.out) if lang == "en" else (args.src / lang, args.out / lang)
+        chosen = notebooks if lang == "en" else translated(notebooks, lang)
+        out.mkdir(parents=True, exist_ok=True)
+        copy_course_files(src, out)
+        both = len(editions) > 1
+        glossary = render_glossary(src, out, notebook_suffix=".slides.html", lang=lang,
+                                   twin=twin_links(lang, editions, chosen[0], "glossary.html")
+                                   if both else None)
+        entries = []
+        for notebook in chosen:
+            twin = twin_links(lang, editions, notebook, f"{notebook.stem}.slides.html")
+            try:
+                deck, slides = build_deck(notebook, out, lang, twin)
+            except (RuntimeError, ValueError) as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 1
+            title, goals = title_and_goals(nbformat.read(notebook, as_version=4), notebook.stem)
+            entries.append({"page": deck.name, "title": title, "goals": goals, "twin": twin,
+                            "meta": TEXT[lang]["slides"].format(n=slides)})
+            print(f"slides {deck} ({slides} slides)")
+        index_twin = twin_links(lang, editions, chosen[0], "index.html") if both else None
+        print(f"index  {write_index(entries, out, glossary is not None, lang, index_twin)}")
+    if render_claims(args.out, ".slides.html"):
+        print(f"claims {args.out / 'claims.html'} (links from {link_claims(args.out, editions)} pages)")
     return 0
 
 

@@ -47,9 +47,26 @@ STEPPER_NOTE = ("This page has no kernel, so each control steps through a few "
                 "puts the others back to the setting shown first). Run the notebook in "
                 "JupyterLab (<code>make lab</code>) for every value and every combination.")
 
+# The notes in the Chinese edition (a notebook whose metadata says course.language "zh").
+NOTES = {
+    "en": {"stepper": f"<strong>Pre-rendered explorer.</strong> {STEPPER_NOTE}",
+           "snapshot": f"<strong>Snapshot.</strong> {SNAPSHOT_NOTE} Stored setting: {{setting}}."},
+    "zh": {"stepper": "<strong>预先渲染的探索器。</strong>本页面没有内核，所以每个控件只在构建页面时"
+                      "算好的几个取值之间切换，一次只动一个控件（动一个控件会把其他控件恢复到最初"
+                      "显示的设置）。要试遍所有取值和组合，请在 JupyterLab 中运行该笔记本"
+                      "（<code>make lab</code>）。",
+           "snapshot": "<strong>快照。</strong>这个探索器需要笔记本自己的结果（训练好的模型或训练"
+                       "过程），所以没有内核的页面只能按保存时的设置显示它。请在 JupyterLab 中运行该"
+                       "笔记本（<code>make lab</code>）来操作它。保存时的设置：{setting}。"},
+}
+# Figures already drawn in this process, by explorer module and setting: the Chinese pages
+# step through the same figures as the English ones (the code cells are the same).
+_RENDERED: dict[tuple, bytes] = {}
+
 CSS = """
 .course-explorer { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px;
-  font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; font-size: 15px; }
+  font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC",
+  "PingFang SC", "Microsoft YaHei", sans-serif; font-size: 15px; }
 .course-explorer .ce-note { color: #555; margin: 0 0 6px 0; line-height: 1.35; }
 .course-explorer .ce-note strong { color: #9a3412; }
 .course-explorer .ce-controls { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 6px 0; }
@@ -170,9 +187,11 @@ def _figure_height(png_b64: str | None) -> float:
     return min(FIGURE_MAX_H, h, h * 1180 / w)
 
 
-def stepper(module, stored: dict, out: Path, prefix: str, url: str) -> tuple[str, float, int]:
+def stepper(module, stored: dict, out: Path, prefix: str, url: str, lang: str = "en"
+            ) -> tuple[str, float, int]:
     """Render the states of one explorer into ``out`` (files ``<prefix>-<k>.png``); return
-    (its HTML, its height in px, the number of states)."""
+    (its HTML, its height in px, the number of states). A figure drawn before in this process
+    for the same module and setting is reused."""
     from matplotlib import pyplot as plt
 
     from course_lib.widgets.common import figure_png
@@ -194,11 +213,14 @@ def stepper(module, stored: dict, out: Path, prefix: str, url: str) -> tuple[str
     states, cache = {}, {}
     for n, setting in enumerate(settings):
         params = {c["param"]: c["values"][i] for c, i in zip(controls, setting, strict=True)}
-        if "grid_cache" in inspect.signature(module.snapshot_figure).parameters:
-            params["grid_cache"] = cache  # the surface for one T is computed once
-        fig = module.snapshot_figure(**params)
-        png = figure_png(fig)
-        plt.close(fig)
+        done = (module.__name__, tuple(sorted((k, repr(v)) for k, v in params.items())))
+        if done not in _RENDERED:
+            if "grid_cache" in inspect.signature(module.snapshot_figure).parameters:
+                params["grid_cache"] = cache  # the surface for one T is computed once
+            fig = module.snapshot_figure(**params)
+            _RENDERED[done] = figure_png(fig)
+            plt.close(fig)
+        png = _RENDERED[done]
         (out / f"{prefix}-{n}.png").write_bytes(png)
         states["|".join(map(str, setting))] = f"{url}/{prefix}-{n}.png"
     rows = []
@@ -213,7 +235,7 @@ def stepper(module, stored: dict, out: Path, prefix: str, url: str) -> tuple[str
     page = (
         f'<div class="course-explorer" data-controls="{html.escape(json.dumps(spec))}" '
         f'data-states="{html.escape(json.dumps(states))}">'
-        f'<p class="ce-note"><strong>Pre-rendered explorer.</strong> {STEPPER_NOTE}</p>'
+        f'<p class="ce-note">{NOTES.get(lang, NOTES["en"])["stepper"]}</p>'
         f'<div class="ce-controls">{"".join(rows)}</div>'
         f'<img class="ce-figure" data-state="{key}" src="{states[key]}" '
         'alt="the explorer\'s figure for the setting chosen above"></div>')
@@ -223,15 +245,15 @@ def stepper(module, stored: dict, out: Path, prefix: str, url: str) -> tuple[str
     return page, height, len(settings)
 
 
-def snapshot(stored: dict, png_b64: str | None) -> tuple[str, float]:
+def snapshot(stored: dict, png_b64: str | None, lang: str = "en") -> tuple[str, float]:
     """HTML for an explorer that cannot step without a kernel: its stored figure, its stored
     setting, and a notice that says it is a snapshot; and its height in px."""
     setting = ", ".join(f"{html.escape(k)} = {html.escape(_label(v))}" for k, v in stored.items())
     figure = (f'<img class="ce-figure" src="data:image/png;base64,{png_b64}" '
               'alt="the explorer\'s stored figure">' if png_b64 else "")
+    note = NOTES.get(lang, NOTES["en"])["snapshot"].format(setting=setting)
     page = (f'<div class="course-explorer course-explorer-snapshot"><p class="ce-note">'
-            f"<strong>Snapshot.</strong> {SNAPSHOT_NOTE} Stored setting: {setting}.</p>"
-            f"{figure}</div>")
+            f"{note}</p>{figure}</div>")
     return page, NOTE_H + PAD_H + 20 + _figure_height(png_b64)
 
 
@@ -241,6 +263,7 @@ def static_explorers(nb: nbformat.NotebookNode, name: str, out: Path,
     docstring); images go to ``out/<folder>/``. Returns the copy and counts
     ``{"steppers", "snapshots", "states"}``."""
     models = widget_models(nb)
+    lang = nb.metadata.get("course", {}).get("language", "en")
     nb = copy.deepcopy(nb)
     counts = {"steppers": 0, "snapshots": 0, "states": 0}
     for index, cell in enumerate(nb.cells):
@@ -256,11 +279,12 @@ def static_explorers(nb: nbformat.NotebookNode, name: str, out: Path,
             module = snapshot_module(controls)
             if module is not None:
                 body, height, n = stepper(module, controls, out / folder,
-                                          f"{name}-cell{index}-{k}", folder)
+                                          f"{name}-cell{index}-{k}", folder, lang)
                 counts["steppers"] += 1
                 counts["states"] += n
             else:
-                body, height = snapshot(controls, stored_figure(models, view["model_id"]))
+                body, height = snapshot(controls, stored_figure(models, view["model_id"]),
+                                        lang)
                 counts["snapshots"] += 1
             cell.outputs[k] = nbformat.from_dict({
                 "output_type": "display_data",

@@ -241,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         print("translations incomplete: nothing built", file=sys.stderr)
         return 1
-    BUILT.mkdir(exist_ok=True)
+    if args.command == "build":
+        BUILT.mkdir(exist_ok=True)
     differ = []
     for p in paths:
         if p.suffix == ".ipynb":

@@ -3,9 +3,11 @@
     python -m tools.lab [--dest my_notebooks] [JUPYTER LAB OPTIONS ...]      (make lab)
 
 1. Brings ``my_notebooks/`` up to date the way ``make mycopy`` does (:mod:`tools.personal_copy`:
-   new files copied, nothing the learner has is ever overwritten).
+   new files copied, nothing the learner has is ever overwritten), the Chinese edition
+   included (``my_notebooks/zh/``).
 2. Links the course's own notebooks into it as ``my_notebooks/course_originals/`` (a
-   symbolic link to ``notebooks/``), one click away in the file browser.
+   symbolic link to ``notebooks/``, so ``course_originals/zh/`` holds the Chinese originals),
+   one click away in the file browser.
 3. Starts JupyterLab with ``my_notebooks/`` as its root and :class:`CourseContentsManager`
    as its contents manager: everything under ``course_originals/`` is served read-only (the
    server refuses to save, rename, delete or checkpoint there, and tells JupyterLab the files

@@ -4,6 +4,11 @@ The course's notebooks are ``notebooks/NN_name.ipynb``, numbered from 00 without
 Every command that takes notebooks (execute, benchmark, determinism, student, slides, site)
 selects them with :func:`select_notebooks`: nothing means all of them, ``03`` (a number
 prefix) the notebooks whose name starts with it, a path that one file.
+
+Translated editions live beside the English notebooks in a folder per language
+(``notebooks/zh/``, built by :mod:`tools.i18n`), with the same file names. The builds that
+write both languages (student, slides, site) take ``--lang`` and find each chosen English
+notebook's twin with :func:`translated`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 PATTERN = "[0-9][0-9]_*.ipynb"
+# Translated editions: folder name -> the language's own name (used in links between twins).
+LANGUAGES = {"zh": "中文"}
+LANG_CHOICES = ("all", "en", *LANGUAGES)
 
 
 def course_notebooks(src: Path = NOTEBOOKS) -> list[Path]:
@@ -49,6 +57,18 @@ def select_notebooks(names: list[str] | None, src: Path = NOTEBOOKS) -> list[Pat
     return chosen
 
 
+def translated(notebooks: list[Path], lang: str) -> list[Path]:
+    """The ``lang`` twins (``<folder>/<lang>/<name>``) of ``notebooks`` that exist, in order.
+    Empty when the edition is not built (``make zh``)."""
+    twins = [Path(p).parent / lang / Path(p).name for p in notebooks]
+    return [p for p in twins if p.is_file()]
+
+
+def languages(choice: str) -> list[str]:
+    """The editions a ``--lang`` choice builds: ``"en"`` stands for the English notebooks."""
+    return ["en", *LANGUAGES] if choice == "all" else [choice]
+
+
 def notebook_parser(description: str, out_name: str | None = None) -> argparse.ArgumentParser:
     """The command line the build tools share: ``[NOTEBOOK ...] [--src DIR] [--out DIR]``
     (``--out`` only when ``out_name`` is given; its default is ``build/<out_name>``)."""
@@ -61,6 +81,9 @@ def notebook_parser(description: str, out_name: str | None = None) -> argparse.A
     if out_name is not None:
         parser.add_argument("--out", type=Path, default=ROOT / "build" / out_name,
                             help=f"output folder (default: build/{out_name})")
+        parser.add_argument("--lang", choices=LANG_CHOICES, default="all",
+                            help="which editions to build: all (default; a translation goes "
+                                 "to <out>/<lang>/ when it is built), en, or one translation")
     return parser
 
 

@@ -4,7 +4,12 @@
 
 Copies every ``notebooks/NN_*.ipynb``, ``glossary.md`` and the images into ``--dest``
 (default ``my_notebooks/`` at the top of the repository, which git ignores), so you can edit
-and run them while ``git pull`` keeps updating the originals.
+and run them while ``git pull`` keeps updating the originals. The Chinese edition
+(``notebooks/zh/``: its notebooks and glossary, see :mod:`tools.i18n`) goes to ``<dest>/zh/``
+under the same rules. Files are copied byte for byte, links included: ``my_notebooks/`` sits
+beside ``notebooks/``, so a link such as ``../CLAIMS.md`` (``../../CLAIMS.md`` from ``zh/``)
+reaches the same file from the copy as from the original, and a Chinese notebook's
+"English version" link (``../NN_x.ipynb``) opens the learner's own English copy.
 
 - A file that already exists in the folder is never overwritten: it is reported as kept and
   only new files are copied.
@@ -29,25 +34,36 @@ from tools.notebooks import NOTEBOOKS, ROOT, course_notebooks
 from tools.student_version import student_notebook
 
 MANIFEST = ".course_manifest.json"
+TRANSLATIONS = ("zh",)  # subfolders of notebooks/ with a translated edition
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 
 
 def course_files(src: Path, student: bool = False) -> dict[str, bytes]:
     """The files a personal copy holds, as {relative path: content}: the numbered notebooks
-    (the student version when ``student``), ``glossary.md`` and the images."""
+    (the student version when ``student``), ``glossary.md`` and the images; then the same
+    for each translation folder (``zh/``) that holds numbered notebooks."""
     files: dict[str, bytes] = {}
     for path in course_notebooks(src):
-        if student:
-            nb, _ = student_notebook(nbformat.read(path, as_version=4), path.name)
-            files[path.name] = (nbformat.writes(nb) + "\n").encode("utf-8")
-        else:
-            files[path.name] = path.read_bytes()
+        files[path.name] = notebook_bytes(path, student)
+    for lang in TRANSLATIONS:
+        for path in course_notebooks(src / lang):
+            files[f"{lang}/{path.name}"] = notebook_bytes(path, student)
+        if course_notebooks(src / lang) and (src / lang / "glossary.md").is_file():
+            files[f"{lang}/glossary.md"] = (src / lang / "glossary.md").read_bytes()
     extras = [src / "glossary.md", *sorted((src / "images").rglob("*")),
               *sorted(p for p in src.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)]
     for path in extras:
         if path.is_file():
             files[path.relative_to(src).as_posix()] = path.read_bytes()
     return files
+
+
+def notebook_bytes(path: Path, student: bool) -> bytes:
+    """A notebook's content as copied: as stored, or its student version."""
+    if not student:
+        return path.read_bytes()
+    nb, _ = student_notebook(nbformat.read(path, as_version=4), path.name)
+    return (nbformat.writes(nb) + "\n").encode("utf-8")
 
 
 def sha256(data: bytes) -> str:
@@ -112,12 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"updated  {args.dest / rel} (you had not modified it)")
     for rel in report["kept"]:
         reason = ("modified by you, not overwritten" if args.update else
-                  "differs from the course's version, not overwritten; "
-                  "--update refreshes it if you have not modified it")
+                  "differs from the course's version, not overwritten; `python -m "
+                  "tools.personal_copy --update` brings in the course's version where you "
+                  "have not edited your copy")
         print(f"kept     {args.dest / rel} ({reason})")
     if report["unchanged"]:
         print(f"{len(report['unchanged'])} file(s) already up to date")
-    print(f"your copies are in {args.dest}: open them in JupyterLab")
+    print(f"your copies are in {args.dest}: `make lab` opens JupyterLab there")
     return 0
 
 

@@ -18,6 +18,10 @@ exporter renders. The defaults come from the notebook's structure, because cells
   "<title> (continued)". Every shown piece has an estimated height (the CSS below fixes the
   font sizes the estimate uses); the browser test measures the real slides.
 
+Chinese (the ``notebooks/zh/`` edition) has no spaces and a glyph about twice as wide as a
+Latin letter: lengths are counted in display columns (a wide East Asian character is two,
+:func:`display_width`), and a sentence also ends at 。！？ with no space after it.
+
 Per-cell metadata overrides the defaults: ``slideshow.slide_type`` "slide"/"subslide" starts
 one at the cell, "fragment" reveals the cell on a key press, "notes" sends the whole cell to
 the notes, "skip" leaves it out (JupyterLab: the property inspector's "Slide Type"). A cell
@@ -34,6 +38,7 @@ import html
 import math
 import re
 import struct
+import unicodedata
 from dataclasses import dataclass, field
 
 import nbformat
@@ -104,6 +109,11 @@ _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SETUP_LINE = re.compile(r"^\s*(import\s|from\s+\S+\s+import\s|%|\)|[\w, ]+,?$|\w+\s*=\s*seed_everything\()")
 _BOLD_LEAD = re.compile(r"^(\*\*[^*]+\*\*)\s*(.*)$", re.DOTALL)
+_CJK_STOP = "。！？"  # sentence ends in Chinese (full-width, no space after)
+CONTINUED = {"en": "{title} (continued)", "zh": "{title}（续）"}
+# How the speaker notes introduce code and outputs that are not on the slide.
+NOTE_WORDS = {"en": {"code": "Code ({n} lines, in the notebook):", "output": "Output:"},
+              "zh": {"code": "代码（{n} 行，见笔记本）：", "output": "输出："}}
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "Fig.", "fig.", "al.", "cf.", "Eq.", "eq.", "§.", "p.",
                   "pp.", "Proc.", "Vol.", "No.", "Ph.D.", "St.", "Dr.", "resp.", "approx.")
 
@@ -224,15 +234,27 @@ def _list_items(text: str) -> list[str]:
 
 
 # ---- heights -------------------------------------------------------------------------------
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a proportional font, in Latin letters: a wide or full-width
+    East Asian character (CJK ideographs, kana, full-width punctuation such as ，。：) counts
+    two, every other character one.
+
+    Measured in Chromium on a Chinese deck (24 px prose, Noto Sans CJK SC after reveal's
+    Source Sans Pro): 23.0 px per hanzi, 9.8 px per letter of English prose, so a 1221 px
+    line holds 53 hanzi or 124 letters. The estimate's ``TEXT_CHARS`` = 92 columns allow 46
+    hanzi or 92 letters: both on the safe side (87 % and 74 % of a real line)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def visible_length(markdown: str) -> int:
-    """Roughly how many characters ``markdown`` shows once rendered (markup and TeX commands
-    removed, a TeX command counted as one character)."""
+    """Roughly how many Latin-letter widths ``markdown`` shows once rendered (markup and TeX
+    commands removed, a TeX command counted as one character, a CJK character as two)."""
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\\[A-Za-z]+", "x", text)
     text = re.sub(r"[*_`${}^\\]", "", text)
     text = re.sub(r"<[^>]+>", "", text)
-    return len(" ".join(text.split()))
+    return display_width(" ".join(text.split()))
 
 
 def text_height(markdown: str, chars: int = TEXT_CHARS, line: int = TEXT_LINE) -> float:
@@ -268,7 +290,7 @@ def block_height(block: Block) -> float:
 def code_height(code: str, chars: int = CODE_CHARS, line: int = CODE_LINE) -> float:
     """Estimated px of a code or text block (long lines wrap)."""
     lines = code.rstrip("\n").split("\n")
-    return sum(max(1, math.ceil(len(ln) / chars)) for ln in lines) * line + BLOCK_PAD
+    return sum(max(1, math.ceil(display_width(ln) / chars)) for ln in lines) * line + BLOCK_PAD
 
 
 def html_height(markup: str) -> float:
@@ -279,7 +301,7 @@ def html_height(markup: str) -> float:
         height += text_height(re.sub(r"<[^>]+>", "", paragraph)) + PARA_GAP
     for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", markup, flags=re.S | re.I):
         text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(row)).split())
-        height += max(1, math.ceil(len(text) / TABLE_CHARS)) * TABLE_LINE + 10
+        height += max(1, math.ceil(display_width(text) / TABLE_CHARS)) * TABLE_LINE + 10
     if height == 0:
         height = text_height(re.sub(r"<[^>]+>", "", markup))
     return height + BLOCK_PAD
@@ -307,7 +329,8 @@ def figure_height(output) -> float:
 # ---- sentences -----------------------------------------------------------------------------
 def first_sentence(text: str) -> str:
     """The first sentence of Markdown ``text`` (never cut inside ``$…$``, `` `…` `` or a
-    link; common abbreviations and decimals are not sentence ends); all of it if one."""
+    link; common abbreviations and decimals are not sentence ends; 。！？ end a Chinese
+    sentence, followed by a space or not); all of it if one."""
     depth = {"$": False, "`": False}
     bracket = 0
     for i, ch in enumerate(text):
@@ -317,6 +340,11 @@ def first_sentence(text: str) -> str:
             bracket += 1
         elif ch in "])":
             bracket = max(0, bracket - 1)
+        elif ch in _CJK_STOP and not any(depth.values()) and bracket == 0:
+            rest = text[i + 1:].lstrip()
+            # a closing quote or bracket, or the text's end, belongs to this sentence
+            if rest and rest[0] not in "”’」』）)*":
+                return text[:i + 1].strip()
         elif ch in ".!?" and not any(depth.values()) and bracket == 0:
             rest = text[i + 1:]
             if not rest[:1].isspace():
@@ -438,7 +466,7 @@ def _list_pieces(block: Block, group: str, force_show: bool) -> list[Piece]:
     return pieces
 
 
-def _output_piece(cell, output, shown_input: bool) -> Piece:
+def _output_piece(cell, output, shown_input: bool, lang: str = "en") -> Piece:
     """One output of a code cell as its own cell (source hidden)."""
     out = copy.deepcopy(output)
     kind = out.get("output_type")
@@ -455,13 +483,15 @@ def _output_piece(cell, output, shown_input: bool) -> Piece:
             data["text/html"])
         height = html_height(markup)
         if height > BUDGET_H - HEADING_H[2]:
-            return Piece(None, notes=f"Output:\n\n{markup}")  # a long table: said, not shown
+            said = NOTE_WORDS.get(lang, NOTE_WORDS["en"])["output"]
+            return Piece(None, notes=f"{said}\n\n{markup}")  # a long table: said, not shown
     elif kind == "stream" or "text/plain" in data:
         text = out.get("text", "") if kind == "stream" else data["text/plain"]
         text = text if isinstance(text, str) else "".join(text)
         if text.count("\n") > MAX_OUTPUT_LINES:
             shown = "\n".join(text.split("\n")[:60])
-            return Piece(None, notes=f"Output:\n\n```\n{shown.rstrip()}\n```")
+            said = NOTE_WORDS.get(lang, NOTE_WORDS["en"])["output"]
+            return Piece(None, notes=f"{said}\n\n```\n{shown.rstrip()}\n```")
         height = code_height(text, OUTPUT_CHARS, OUTPUT_LINE)
     else:
         height = FIGURE_MAX_H  # unknown rich output: assume it is large
@@ -470,7 +500,7 @@ def _output_piece(cell, output, shown_input: bool) -> Piece:
     return Piece(emitted, height, fragment=shown_input)
 
 
-def code_pieces(cell, force_show: bool = False) -> list[Piece]:
+def code_pieces(cell, force_show: bool = False, lang: str = "en") -> list[Piece]:
     """The pieces of a code cell: its input (or notes), then each output."""
     source = cell.source.rstrip()
     if not force_show and is_setup_cell(source):
@@ -482,14 +512,15 @@ def code_pieces(cell, force_show: bool = False) -> list[Piece]:
         emitted = v4.new_code_cell(source, execution_count=cell.execution_count)
         pieces.append(Piece(emitted, code_height(source)))
     elif source:
-        pieces.append(Piece(None, notes=f"Code ({len(lines)} lines, in the notebook):\n\n"
+        said = NOTE_WORDS.get(lang, NOTE_WORDS["en"])["code"].format(n=len(lines))
+        pieces.append(Piece(None, notes=f"{said}\n\n"
                                         f"```python\n{source}\n```"))
     for output in cell.get("outputs", []):
-        pieces.append(_output_piece(cell, output, shown_input))
+        pieces.append(_output_piece(cell, output, shown_input, lang))
     return pieces
 
 
-def cell_pieces(cell) -> list[Piece]:
+def cell_pieces(cell, lang: str = "en") -> list[Piece]:
     """Pieces of one source cell, with its metadata overrides applied."""
     slide_type = _slide_type(cell)
     if slide_type == "skip" or cell.cell_type == "raw":
@@ -499,7 +530,7 @@ def cell_pieces(cell) -> list[Piece]:
         return [Piece(None, notes=notes)]
     force = "slides-show" in _tags(cell)
     pieces = markdown_pieces(cell, force) if cell.cell_type == "markdown" else code_pieces(
-        cell, force)
+        cell, force, lang)
     shown = [p for p in pieces if p.cell is not None]
     if shown and slide_type in ("slide", "subslide") and not shown[0].brk:
         shown[0].brk = slide_type
@@ -508,9 +539,11 @@ def cell_pieces(cell) -> list[Piece]:
     return pieces
 
 
-def pack(pieces: list[Piece]) -> list[Slide]:
+def pack(pieces: list[Piece], lang: str = "en") -> list[Slide]:
     """Pieces into slides: breaks where asked, a continuation sub-slide where a piece would
-    overflow ``BUDGET_H``; notes go to the slide the notebook is at when they come."""
+    overflow ``BUDGET_H`` (headed in ``lang``, see :data:`CONTINUED`); notes go to the slide
+    the notebook is at when they come."""
+    continued = CONTINUED.get(lang, CONTINUED["en"])
     slides: list[Slide] = []
     title = ""
     pending_notes: list[str] = []
@@ -524,7 +557,8 @@ def pack(pieces: list[Piece]) -> list[Slide]:
         elif not slides:
             slides.append(Slide("slide", title))
         elif slides[-1].height + piece.height + PIECE_GAP > BUDGET_H and slides[-1].pieces:
-            cont = Piece(_markdown_cell(f'<p class="course-continued">{title} (continued)</p>'
+            cont = Piece(_markdown_cell('<p class="course-continued">'
+                                        f'{continued.format(title=title)}</p>'
                                         if title else ""), CONTINUED_H)
             slides.append(Slide("subslide", title, [cont], CONTINUED_H))
         slide = slides[-1]
@@ -574,9 +608,10 @@ def emit(slides: list[Slide]) -> list[nbformat.NotebookNode]:
 
 def plan_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` laid out as slides (see the module docstring); ``nb`` is unchanged."""
-    pieces = [p for cell in nb.cells for p in cell_pieces(cell)]
+    lang = nb.metadata.get("course", {}).get("language", "en")
+    pieces = [p for cell in nb.cells for p in cell_pieces(cell, lang)]
     planned = copy.deepcopy(nb)
-    planned.cells = emit(pack(pieces))
+    planned.cells = emit(pack(pieces, lang))
     if not planned.cells:
         raise ValueError("the notebook has nothing to show on a slide")
     return planned

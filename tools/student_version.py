@@ -1,6 +1,7 @@
 """Write the student version of the notebooks: exercise solutions replaced by stubs.
 
-    python -m tools.student_version [--out build/student] [--src notebooks] [NOTEBOOK ...]
+    python -m tools.student_version [--out build/student] [--src notebooks] [--lang all|en|zh]
+                                    [NOTEBOOK ...]                                (make student)
 
 In every code cell, each region from a ``### BEGIN SOLUTION`` line to its ``### END
 SOLUTION`` line (the nbgrader convention, markers included) becomes, at the indentation of
@@ -15,6 +16,8 @@ and every code cell after it up to the next Markdown cell (the exercise's checke
 their outputs and execution counts, so neither the answer nor the checker's verdict on it is
 shown; all other outputs stay, so learners still see the figures and self-checks they read
 about. The instructor notebooks are only read. ``glossary.md`` and the images are copied.
+The Chinese edition (``<src>/zh/``, when built: ``make zh``) gets its student version in
+``<out>/zh/`` the same way (``--lang`` chooses the editions; default both).
 
 A BEGIN without an END, an END without a BEGIN, or a BEGIN inside a region is an error that
 names the notebook and the cell (numbered from 1, as in JupyterLab's cell order).
@@ -29,7 +32,13 @@ from pathlib import Path
 
 import nbformat
 
-from tools.notebooks import course_notebooks, notebook_parser, parse_notebook_args
+from tools.notebooks import (
+    course_notebooks,
+    languages,
+    notebook_parser,
+    parse_notebook_args,
+    translated,
+)
 from tools.offline_assets import copy_course_files
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
@@ -121,13 +130,23 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
 def main(argv: list[str] | None = None) -> int:
     args, notebooks = parse_notebook_args(
         notebook_parser(__doc__.split("\n\n")[0], "student"), argv)
-    try:
-        counts = write_student_version(args.src, args.out, notebooks)
-    except SolutionMarkerError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    for name, n in counts.items():
-        print(f"{args.out / name}: {n} solution{'s' if n != 1 else ''} replaced")
+    for lang in languages(args.lang):
+        src, out = (args.src, args.out) if lang == "en" else (args.src / lang, args.out / lang)
+        chosen = notebooks if lang == "en" else translated(notebooks, lang)
+        if not chosen:
+            if args.lang == lang:
+                print(f"error: no {lang} edition in {src} (run `make {lang}` first)",
+                      file=sys.stderr)
+                return 1
+            print(f"no {lang} edition in {src} (build it with `make {lang}`): skipped")
+            continue
+        try:
+            counts = write_student_version(src, out, chosen)
+        except SolutionMarkerError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        for name, n in counts.items():
+            print(f"{out / name}: {n} solution{'s' if n != 1 else ''} replaced")
     return 0
 
 
