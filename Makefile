@@ -14,9 +14,8 @@ PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 # that has it: torch, MKL, OpenBLAS and numpy all pick their widest kernels by default.
 NPY_AVX2 := NPY_DISABLE_CPU_FEATURES=X86_V4,AVX512_ICL,AVX512_SPR
 NPY_SSE  := NPY_DISABLE_CPU_FEATURES=X86_V3,X86_V4,AVX512_ICL,AVX512_SPR
-PORTABLE_SETTINGS := \
-  "ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell $(NPY_AVX2)" \
-  "ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OPENBLAS_CORETYPE=Nehalem $(NPY_SSE)"
+AVX2_KERNELS := ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 OPENBLAS_CORETYPE=Haswell $(NPY_AVX2)
+SSE_KERNELS  := ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OPENBLAS_CORETYPE=Nehalem $(NPY_SSE)
 
 .PHONY: help venv lab test test-portable lint unit notebooks browser-deps execute student \
         slides site mycopy bench data hooks clean experiments ledger zh zh-status
@@ -75,12 +74,15 @@ test: venv node_modules/.installed browser-deps lint
 	$(MAKE) --no-print-directory test-portable
 	COURSE_LIB_PROGRESS=0 $(BIN)/python -m course_lib.experiments check --jobs 2
 
-# Strict nbval on every notebook under each kernel setting (the machine's own runs in `test`).
+# Strict nbval under the other kernels (the machine's own run, both editions, is in `test`).
+# The Chinese notebooks' code cells and outputs are the English ones, copied (tests/test_i18n.py
+# checks the committed build), so they run under one other setting, SSE, the farthest from
+# the machine's own; the English ones under both.
 test-portable: venv
-	@for setting in $(PORTABLE_SETTINGS); do \
-	  echo "strict nbval with $$setting"; \
-	  env $$setting $(PYTEST) -q notebooks || exit 1; \
-	done
+	@echo "strict nbval with $(AVX2_KERNELS)"
+	env $(AVX2_KERNELS) $(PYTEST) -q notebooks/[0-9][0-9]_*.ipynb
+	@echo "strict nbval with $(SSE_KERNELS)"
+	env $(SSE_KERNELS) $(PYTEST) -q notebooks
 
 lint: venv
 	$(BIN)/ruff check .
