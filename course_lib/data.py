@@ -1,4 +1,4 @@
-"""Slot-filling corpora in the ``seq.in`` / ``seq.out`` / ``label`` layout, vocabularies, batches.
+"""Slot-filling corpora in the ``seq.in`` / ``seq.out`` / ``label`` layout: reading and checking.
 
 The layout (used by the course corpus in ``data/`` and by public copies of SNIPS and ATIS)::
 
@@ -19,17 +19,14 @@ Some public ATIS copies contain orphan ``I-X`` tags (after ``O`` or another type
 :func:`course_lib.metrics.span_f1` scores them with conlleval's rule: an orphan ``I-X``
 starts a new span.
 
-Shapes: N batch, T time (longest utterance of the batch).
+Vocabularies and padded batches are the next step: :mod:`course_lib.batching`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
-
-import numpy as np
 
 FILES = ("seq.in", "seq.out", "label")
 DEV_NAMES = ("dev", "valid")
@@ -157,108 +154,6 @@ def load_corpus(root: str | Path, strict_iob: bool = True) -> dict[str, list[Exa
     return {split: load_split(folder, strict_iob) for split, folder in folders.items()}
 
 
-class Vocab:
-    """A token <-> index mapping: the specials first, then tokens by frequency, then A-Z.
-
-    Word vocabularies use ``specials=("<pad>", "<unk>")`` (pad index 0, unknown index 1);
-    tag vocabularies use ``specials=("<pad>",)`` and reject unknown tags.
-    """
-
-    def __init__(self, itos: Sequence[str]):
-        if len(set(itos)) != len(itos):
-            raise ValueError("itos must not contain duplicates")
-        self.itos = list(itos)
-        self.stoi = {s: i for i, s in enumerate(self.itos)}
-        self.pad_index = self.stoi.get("<pad>")
-        self.unk_index = self.stoi.get("<unk>")
-
-    @classmethod
-    def build(
-        cls,
-        sequences: Iterable[Sequence[str]],
-        min_count: int = 1,
-        specials: Sequence[str] = ("<pad>", "<unk>"),
-    ) -> Vocab:
-        """Vocabulary of the tokens seen at least ``min_count`` times in ``sequences``.
-
-        Order is deterministic: specials, then decreasing count, ties broken alphabetically.
-        """
-        if min_count < 1:
-            raise ValueError(f"min_count must be >= 1, got {min_count}")
-        counts = Counter(tok for seq in sequences for tok in seq)
-        words = sorted((w for w, c in counts.items() if c >= min_count and w not in specials),
-                       key=lambda w: (-counts[w], w))
-        return cls(list(specials) + words)
-
-    def __len__(self) -> int:
-        return len(self.itos)
-
-    def __contains__(self, token: str) -> bool:
-        return token in self.stoi
-
-    def __repr__(self) -> str:
-        return f"Vocab(size={len(self)}, first={self.itos[:5]})"
-
-    def encode(self, tokens: Sequence[str]) -> list[int]:
-        """Indices of ``tokens``; unknown tokens map to ``unk_index`` (error if there is none)."""
-        if self.unk_index is not None:
-            return [self.stoi.get(t, self.unk_index) for t in tokens]
-        missing = [t for t in tokens if t not in self.stoi]
-        if missing:
-            raise ValueError(f"tokens not in the vocabulary (which has no <unk>): {missing[:5]}")
-        return [self.stoi[t] for t in tokens]
-
-    def decode(self, ids: Iterable[int]) -> list[str]:
-        """Tokens of the indices ``ids``."""
-        return [self.itos[int(i)] for i in ids]
-
-
-class Batch(NamedTuple):
-    """A padded batch. Padding uses each vocabulary's ``pad_index``; ``mask`` is True on tokens."""
-
-    tokens: np.ndarray  # (N, T) int64
-    tags: np.ndarray  # (N, T) int64
-    mask: np.ndarray  # (N, T) bool
-    lengths: np.ndarray  # (N,) int64
-    examples: list[Example]
-
-
-def make_batch(examples: Sequence[Example], word_vocab: Vocab, tag_vocab: Vocab) -> Batch:
-    """Pad ``examples`` to the longest one: tokens and tags (N, T) int64, mask (N, T) bool."""
-    if not examples:
-        raise ValueError("make_batch needs at least one example")
-    if word_vocab.pad_index is None or tag_vocab.pad_index is None:
-        raise ValueError("both vocabularies need a '<pad>' special to pad batches")
-    lengths = np.array([len(ex.tokens) for ex in examples], dtype=np.int64)
-    n, t = len(examples), int(lengths.max())
-    tokens = np.full((n, t), word_vocab.pad_index, dtype=np.int64)
-    tags = np.full((n, t), tag_vocab.pad_index, dtype=np.int64)
-    for i, ex in enumerate(examples):
-        tokens[i, : lengths[i]] = word_vocab.encode(ex.tokens)
-        tags[i, : lengths[i]] = tag_vocab.encode(ex.tags)
-    mask = np.arange(t)[None, :] < lengths[:, None]
-    return Batch(tokens, tags, mask, lengths, list(examples))
-
-
-def batches(
-    examples: Sequence[Example],
-    word_vocab: Vocab,
-    tag_vocab: Vocab,
-    batch_size: int,
-    shuffle: bool = False,
-    seed: int = 0,
-) -> Iterator[Batch]:
-    """Yield padded :class:`Batch` es of ``batch_size`` examples (the last may be smaller).
-
-    With ``shuffle=True`` the order is a permutation drawn from
-    ``np.random.default_rng(seed)``: the same seed gives the same batches. Pass a different
-    seed each epoch (e.g. ``seed=epoch``) to reshuffle.
-    """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    order = np.random.default_rng(seed).permutation(len(examples)) if shuffle else range(
-        len(examples))
-    order = list(order)
-    for start in range(0, len(order), batch_size):
-        chunk = [examples[int(i)] for i in order[start : start + batch_size]]
-        yield make_batch(chunk, word_vocab, tag_vocab)
+# Vocabularies and batches live in course_lib.batching (the one road from examples to model
+# inputs). Notebooks 01, 06 and 07 still import these names from here.
+from course_lib.batching import Batch, Vocab, batches, make_batch  # noqa: E402, F401

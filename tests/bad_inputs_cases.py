@@ -441,17 +441,37 @@ def _rel_error(a, b):
 
 
 # ---- the command-line tagger ---------------------------------------------------------------
-def run_tagger(*args: str) -> str:
+def run_tagger(*args: str, stdin: bytes | None = None) -> str:
     """``python -m course_lib.tagger ARGS``: 'exit code C: <last line of stderr>'."""
     proc = subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+                          capture_output=True, input=stdin, timeout=180)
+    lines = [line for line in proc.stderr.decode("utf-8", "replace").splitlines()
+             if line.strip()]
     return f"exit code {proc.returncode}: {lines[-1] if lines else ''}"
+
+
+def _saved_tagger(t: Path, version: int | None = None) -> str:
+    """An untrained tagger saved to ``t/m.pt`` (optionally claiming another format version)."""
+    import torch
+
+    from course_lib.batching import build_vocabs
+    from course_lib.data import load_split as load
+    from course_lib.tagger.io import save_tagger
+    from course_lib.tagger.model import SlotTagger, make_config
+
+    vocabs = build_vocabs(load(write_split(t / "train")))
+    torch.manual_seed(0)
+    path = save_tagger(t / "m.pt", SlotTagger(make_config(vocabs, hidden_size=4)), vocabs)
+    if version is not None:
+        torch.save({**torch.load(path, weights_only=True), "version": version}, path)
+    return str(path)
 
 
 def _cli_cases() -> list[Case]:
     cli = ("course_lib.tagger",)
-    err = r"exit code 2: python -m course_lib\.tagger: error: "
+    prog = r"python -m course_lib\.tagger"
+    err = rf"exit code 2: {prog} train: error: "
+    tiny = ("--hidden", "4", "--embedding", "4", "--no-chars", "--threads", "1", "--quiet")
     return [
         Case("tagger --hidden -3", lambda t: run_tagger(str(t), "--hidden", "-3"), None,
              err + r"argument --hidden: must be ≥ 1, got -3", cli),
@@ -463,7 +483,36 @@ def _cli_cases() -> list[Case]:
              err + r"argument --lr: expected float, got 'abc'", cli),
         Case("tagger on a folder that holds no corpus",
              lambda t: run_tagger(str(t / "nowhere")), None,
-             err + r"\S*nowhere: corpus folder not found", cli),
+             rf"exit code 2: {prog}: error: \S*nowhere: corpus folder not found", cli),
+        Case("tagger train --lr 1e38 (training diverges)",
+             lambda t: run_tagger("train", str(write_corpus(t / "c")), *tiny, "--lr", "1e38",
+                                  "--save", str(t / "m.pt")), None,
+             rf"exit code 3: {prog}: error: training stopped: the .* became .*Nothing was "
+             r"saved\.", cli),
+        Case("tagger train --save over an existing file",
+             lambda t: run_tagger("train", str(write_corpus(t / "c")), "--save",
+                                  _saved_tagger(t)), None,
+             rf"exit code 2: {prog}: error: \S*m\.pt exists; choose another --save path or "
+             r"add --overwrite", cli),
+        Case("tagger predict: an empty line in the input",
+             lambda t: run_tagger("predict", _saved_tagger(t), stdin=b"show flights\n\nto x\n"),
+             None, rf"exit code 2: {prog}: error: <stdin>, line 2: empty line", cli),
+        Case("tagger predict: input that is not UTF-8 (Latin-1 byte)",
+             lambda t: run_tagger("predict", _saved_tagger(t), stdin=b"ok\nshow caf\xe9\n"),
+             None, rf"exit code 2: {prog}: error: <stdin>, line 2: invalid UTF-8", cli),
+        Case("tagger predict: a model file that is not a saved tagger",
+             lambda t: run_tagger("predict", str(write_split(t / "s") / "seq.in"),
+                                  stdin=b"show flights\n"), None,
+             rf"exit code 2: {prog}: error: \S*seq\.in: not a saved tagger", cli),
+        Case("tagger predict: a model saved by another format version",
+             lambda t: run_tagger("predict", _saved_tagger(t, version=1),
+                                  stdin=b"show flights\n"), None,
+             rf"exit code 2: {prog}: error: \S*m\.pt: saved tagger of format version 1, but "
+             r"this course_lib reads version 2", cli),
+        Case("tagger evaluate: a split whose seq.out has a tag too many",
+             lambda t: run_tagger("evaluate", _saved_tagger(t), str(
+                 write_split(t / "bad", seq_out="O O O B-toloc.city_name O\n"))), None,
+             rf"exit code 2: {prog}: error: \S*seq\.out, line 1: 5 tags for 4 tokens", cli),
     ]
 
 

@@ -1,20 +1,10 @@
-"""Loader errors (one malformed file each), vocabularies and padded batches."""
+"""Loader errors (one malformed file each); vocabularies and batches: test_batching.py."""
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from course_lib.data import (
-    Batch,
-    CorpusFormatError,
-    Example,
-    Vocab,
-    batches,
-    default_data_dir,
-    load_corpus,
-    load_split,
-)
+from course_lib.data import CorpusFormatError, Example, default_data_dir, load_corpus, load_split
 
 GOOD = {
     "seq.in": "i want to arrive in taipei \nleave new york on november 2nd\n",
@@ -119,42 +109,6 @@ def test_load_corpus_missing_or_ambiguous_split(tmp_path):
         load_corpus(tmp_path / "nowhere")
     with pytest.raises(CorpusFormatError, match="split folder not found"):
         load_split(tmp_path / "nowhere")
-
-
-def test_vocab_build_order_and_specials():
-    v = Vocab.build([["b", "a", "b"], ["c", "a", "b"]], min_count=2)
-    assert v.itos == ["<pad>", "<unk>", "b", "a"] and v.stoi["a"] == 3
-    assert (v.pad_index, v.unk_index, len(v)) == (0, 1, 4)
-    assert v.encode(["a", "zzz"]) == [3, 1] and v.decode([2, 3]) == ["b", "a"]
-    tags = Vocab.build([["O", "B-x"]], specials=("<pad>",))
-    assert tags.pad_index == 0 and tags.unk_index is None
-    with pytest.raises(ValueError, match="B-y"):
-        tags.encode(["B-y"])
-    with pytest.raises(ValueError, match="min_count"):
-        Vocab.build([["a"]], min_count=0)
-
-
-def test_batches_padding_mask_and_determinism():
-    examples = [Example(["w"] * k, ["O"] * (k - 1) + ["B-x"], "flight") for k in range(1, 8)]
-    wv = Vocab.build(ex.tokens for ex in examples)
-    tv = Vocab.build((ex.tags for ex in examples), specials=("<pad>",))
-    out = list(batches(examples, wv, tv, batch_size=3))
-    assert [len(b.examples) for b in out] == [3, 3, 1]
-    b = out[0]
-    assert isinstance(b, Batch) and b.tokens.shape == (3, 3) and b.tokens.dtype == np.int64
-    np.testing.assert_array_equal(b.lengths, [1, 2, 3])
-    np.testing.assert_array_equal(b.mask, np.array([[1, 0, 0], [1, 1, 0], [1, 1, 1]], bool))
-    assert (b.tokens[~b.mask] == wv.pad_index).all() and (b.tags[~b.mask] == 0).all()
-    assert (b.tags[b.mask] != 0).all()
-
-    def order(seed):
-        return [len(ex.tokens) for bb in batches(examples, wv, tv, 3, shuffle=True, seed=seed)
-                for ex in bb.examples]
-
-    assert order(5) == order(5) and sorted(order(5)) == list(range(1, 8))
-    assert order(5) != order(6) and order(5) != list(range(1, 8))
-    with pytest.raises(ValueError, match="batch_size"):
-        next(batches(examples, wv, tv, 0))
 
 
 def test_course_corpus_loads_strictly():

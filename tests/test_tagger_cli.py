@@ -1,5 +1,9 @@
-"""Tests for ``python -m course_lib.tagger`` run as a subprocess on a tiny corpus."""
+"""Tests for ``python -m course_lib.tagger train|predict|evaluate`` on a tiny corpus.
 
+Subprocesses where what the user sees matters (exit status, no traceback); the in-process
+``main`` elsewhere (faster)."""
+
+import argparse
 import json
 import os
 import subprocess
@@ -9,35 +13,49 @@ from pathlib import Path
 import pytest
 import torch
 
+from course_lib.tagger.cli import build_parser, main
+
 CITIES = ["boston", "denver", "taipei", "new york", "san francisco", "dallas", "seattle"]
+TINY = ["--epochs", "2", "--hidden", "16", "--embedding", "8", "--char-channels", "8",
+        "--threads", "1", "--lr", "0.02", "--quiet"]
 
 
 def write_tiny_corpus(root: Path, sizes=(40, 10, 10), dev_name="dev") -> Path:
-    """A tiny "from A to B" corpus in the seq.in/seq.out/label layout."""
+    """A tiny "flights/fares from A to B" corpus in the seq.in/seq.out/label layout."""
     import random
 
     rng = random.Random(0)
     for split, k in zip(("train", dev_name, "test"), sizes, strict=True):
         d = root / split
         d.mkdir(parents=True)
-        ins, outs = [], []
+        ins, outs, labels = [], [], []
         for _ in range(k):
             a, b = (c.split() for c in rng.sample(CITIES, 2))
-            ins.append(" ".join(["flights", "from", *a, "to", *b]))
+            noun, label = rng.choice([("flights", "flight"), ("fares", "airfare")])
+            ins.append(" ".join([noun, "from", *a, "to", *b]))
             outs.append(" ".join(["O", "O", "B-fromloc.city_name"]
                                  + ["I-fromloc.city_name"] * (len(a) - 1)
                                  + ["O", "B-toloc.city_name"]
                                  + ["I-toloc.city_name"] * (len(b) - 1)))
-        (d / "seq.in").write_text("\n".join(ins) + "\n", encoding="utf-8")
-        (d / "seq.out").write_text("\n".join(outs) + "\n", encoding="utf-8")
-        (d / "label").write_text("flight\n" * k, encoding="utf-8")
+            labels.append(label)
+        for name, lines in (("seq.in", ins), ("seq.out", outs), ("label", labels)):
+            (d / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
 
 
-def run(*args, cwd=None):
+def run(*args, stdin=None):
     env = dict(os.environ, COURSE_LIB_PROGRESS="0")
     return subprocess.run([sys.executable, "-m", "course_lib.tagger", *map(str, args)],
-                          capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+                          capture_output=True, text=stdin is None or isinstance(stdin, str),
+                          input=stdin, env=env, timeout=180)
+
+
+def assert_clean_error(proc, status, *words):
+    stderr = proc.stderr if isinstance(proc.stderr, str) else proc.stderr.decode()
+    assert proc.returncode == status, stderr
+    assert "Traceback" not in stderr and proc.stdout in ("", b"")
+    for w in words:
+        assert w in stderr, (w, stderr)
 
 
 @pytest.fixture(scope="module")
@@ -48,37 +66,97 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def trained(corpus, tmp_path_factory):
     save = tmp_path_factory.mktemp("model") / "tagger.pt"
-    proc = run(corpus, "--epochs", "1", "--hidden", "16", "--embedding", "8",
-               "--char-channels", "8", "--threads", "1", "--save", save)
+    proc = run(corpus, *TINY, "--save", save, "--report")  # no sub-command: train
     return proc, save
 
 
-def test_cli_prints_one_json_line_of_metrics(trained):
-    proc, _ = trained
+def test_train_prints_one_json_line_with_the_three_metrics(trained):
+    proc, save = trained
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.strip().splitlines()
-    metrics = json.loads(lines[-1])
-    for key in ("slot_f1", "token_accuracy", "seconds", "parameters"):
+    metrics = json.loads(proc.stdout.strip().splitlines()[-1])
+    for key in ("slot_f1", "intent_accuracy", "sentence_accuracy", "dev_slot_f1",
+                "peak_memory_mb", "parameters", "per_slot"):
         assert key in metrics
-    assert 0 <= metrics["slot_f1"] <= 100 and 0 <= metrics["token_accuracy"] <= 100
-    assert metrics["epochs"] == 1 and metrics["parameters"] > 0
+    assert all(0 <= metrics[k] <= 100 for k in ("slot_f1", "intent_accuracy",
+                                                "sentence_accuracy", "invalid_iob2"))
+    assert metrics["invalid_iob2"] == 0.0 and metrics["epochs"] == 2
+    assert metrics["saved"] == str(save) and metrics["stopped"] == "epochs"
+    assert "toloc.city_name: precision" in proc.stderr  # the conlleval-style report
     assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr
 
 
-def test_saved_model_loads_with_weights_only(trained):
-    from course_lib.models import SlotTagger, TaggerConfig
-    from course_lib.tagging import load_tagger, tag
-
+def test_saved_model_is_one_file_read_with_weights_only(trained):
     proc, save = trained
+    raw = torch.load(save, weights_only=True)
+    assert raw["format"] == "course_lib.tagger" and raw["config"]["hidden_size"] == 16
+    assert raw["info"]["slot_f1"] == json.loads(proc.stdout)["slot_f1"]
+    assert sorted(raw["vocabs"]) == ["chars", "intents", "tags", "words"]
+
+
+def test_predict_from_file_and_stdin(trained, tmp_path):
+    _, save = trained
+    text = "flights from boston to new york\nfares from taipei to dallas\n"
+    (tmp_path / "in.txt").write_text(text, encoding="utf-8")
+    proc = run("predict", save, tmp_path / "in.txt")
     assert proc.returncode == 0, proc.stderr
-    state = torch.load(save, weights_only=True)
-    meta = json.loads(Path(str(save) + ".json").read_text(encoding="utf-8"))
-    model = SlotTagger(TaggerConfig(**meta["config"]))
-    model.load_state_dict(state)
-    assert meta["config"]["hidden_size"] == 16
-    loaded, vocabs = load_tagger(save)
-    tags = tag(loaded, vocabs, "flights from boston to denver".split())
-    assert len(tags) == 5 and all(t in vocabs.tags.stoi for t in tags)
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [x["line"] for x in lines] == [1, 2] and lines[0]["tokens"][-2:] == ["new", "york"]
+    for x in lines:
+        assert len(x["tags"]) == len(x["tokens"]) and x["intent"] in ("flight", "airfare")
+        assert 0 < x["intent_probability"] <= 1
+        for s in x["slots"]:
+            assert s["text"] == " ".join(x["tokens"][s["start"]:s["end"]]) and s["type"]
+    assert run("predict", save, stdin=text).stdout == proc.stdout
+
+
+def test_evaluate_scores_a_split_like_train_did(trained, corpus):
+    proc, save = trained
+    ev = run("evaluate", save, corpus / "test", "--report")
+    assert ev.returncode == 0, ev.stderr
+    got, want = json.loads(ev.stdout), json.loads(proc.stdout)
+    for key in ("slot_f1", "intent_accuracy", "sentence_accuracy"):
+        assert got[key] == want[key]
+    assert got["size"] == 10 and "per_slot" in got and "FB1" in ev.stderr
+
+
+@pytest.mark.parametrize("stdin,words", [
+    ("flights to boston\n\nfares\n", ["<stdin>, line 2: empty line"]),
+    (b"flights to b\xf6ston\n", ["<stdin>, line 1: invalid UTF-8"]),
+    ("", ["<stdin>: no input"]),
+])
+def test_predict_bad_input_names_the_line(trained, stdin, words):
+    _, save = trained
+    assert_clean_error(run("predict", save, stdin=stdin), 2, *words)
+
+
+def test_predict_and_evaluate_refuse_files_that_are_not_taggers(tmp_path, corpus):
+    (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
+    assert_clean_error(run("predict", tmp_path / "notes.txt", stdin="x\n"), 2,
+                       "notes.txt: not a saved tagger")
+    assert_clean_error(run("evaluate", tmp_path / "none.pt", corpus / "test"), 2,
+                       "none.pt: model file not found")
+
+
+def test_nan_guard_exits_3_and_saves_nothing(corpus, tmp_path):
+    proc = run("train", corpus, *TINY, "--lr", "1e30", "--save", tmp_path / "nan.pt")
+    assert_clean_error(proc, 3, "training stopped", "became", "--lr", "Nothing was saved")
+    assert not (tmp_path / "nan.pt").exists()
+
+
+def test_seeds_report_mean_and_sd(corpus, capsys):
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--seeds", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["seeds"] == [0, 1] and len(out["runs"]) == 2 and "slot_f1_sd" in out
+    runs = [r["slot_f1"] for r in out["runs"]]
+    assert out["slot_f1"] == pytest.approx(sum(runs) / 2, abs=0.01)
+
+
+def test_save_never_overwrites_without_permission(corpus, tmp_path, capsys):
+    target = tmp_path / "mine.pt"
+    target.write_text("a learner's file", encoding="utf-8")
+    assert main(["train", str(corpus), *TINY, "--save", str(target)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "a learner's file"
 
 
 def test_bad_data_exits_2_naming_file_and_line(tmp_path):
@@ -87,43 +165,53 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     lines = seq_out.read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2] + " O"  # one tag too many on line 3
     seq_out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    proc = run(root, "--epochs", "1")
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr
-    assert "seq.out" in proc.stderr and "line 3" in proc.stderr
+    assert_clean_error(run(root, "--epochs", "1"), 2, "seq.out", "line 3")
 
 
-def test_missing_corpus_exits_2(tmp_path):
-    proc = run(tmp_path / "nowhere")
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "nowhere" in proc.stderr
-
-
-@pytest.mark.parametrize("option,value,message", [
-    ("--hidden", "-4", "must be ≥ 1"),
-    ("--epochs", "0", "must be ≥ 1"),
-    ("--dropout", "1.5", "[0, 1)"),
-    ("--lr", "abc", "expected float"),
-    ("--cell", "transformer", "invalid choice"),
+@pytest.mark.parametrize("argv,message", [
+    (["train", "D", "--hidden", "-4"], "must be ≥ 1"),
+    (["D", "--epochs", "0"], "must be ≥ 1"),
+    (["D", "--dropout", "1.5"], "[0, 1)"),
+    (["D", "--lr", "abc"], "expected float"),
+    (["D", "--lr", "inf"], "must be > 0"),
+    (["D", "--cell", "transformer"], "invalid choice"),
+    (["D", "--lr-decay", "1.5"], "must lie in (0, 1]"),
+    (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),
+    (["evaluate", "m.pt"], "required: SPLIT_DIR"),
 ])
-def test_bad_options_rejected_by_argparse(tmp_path, capsys, option, value, message):
-    from course_lib.tagger import main
-
+def test_bad_options_rejected_by_argparse(capsys, argv, message):
     with pytest.raises(SystemExit) as exc:
-        main([str(tmp_path), option, value])
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    assert option in err and message in err
+        main(argv)
+    assert exc.value.code == 2 and message in capsys.readouterr().err
 
 
-def test_bad_option_message_on_stderr(tmp_path):
-    proc = run(tmp_path, "--hidden", "-4")
-    assert proc.returncode == 2
-    assert "--hidden" in proc.stderr and "must be ≥ 1" in proc.stderr
-    assert "Traceback" not in proc.stderr
+def _help_of(parser: argparse.ArgumentParser) -> dict[str, str]:
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {name: p.format_help() for name, p in subs.choices.items()}
 
 
-def test_help_mentions_scale_and_layout():
+def test_help_documents_every_option_of_every_command():
+    parser = build_parser()
+    top = parser.format_help()
+    assert all(c in top for c in ("train", "predict", "evaluate", "seq.in", "0-100"))
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subs.choices.items():
+        text = sub.format_help()
+        for action in sub._actions:
+            for opt in action.option_strings:
+                assert opt in text, (name, opt)
+            assert action.help, (name, action.dest)  # every option says what it does
     proc = run("--help")
-    assert proc.returncode == 0
-    assert "0-100" in proc.stdout and "seq.in" in proc.stdout and "--max-minutes" in proc.stdout
+    assert proc.returncode == 0 and "predict" in proc.stdout
+    train_help = run("train", "--help").stdout
+    assert "--max-minutes" in train_help and "exit status" in train_help
+
+
+def test_device_choice(corpus, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: --device cuda would train on it")
+    assert main(["train", str(corpus), *TINY, "--device", "cuda"]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--device", "auto"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["device"] == "cpu" and out["peak_memory_mb"] < 2048

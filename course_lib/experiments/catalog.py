@@ -37,7 +37,16 @@ class Experiment:
 
 def experiments() -> dict[str, Experiment]:
     """All experiments, by name (imported here, not at module import, to keep imports light)."""
-    from course_lib.experiments import clipping, context_depth, gru, lstm, vanishing
+    from course_lib.experiments import (
+        clipping,
+        context_depth,
+        gru,
+        lstm,
+        tagger_ablation,
+        tagger_decoding,
+        tagger_grid,
+        vanishing,
+    )
 
     found: list[Experiment] = [
         context_depth.RIGHT_CONTEXT,
@@ -47,6 +56,9 @@ def experiments() -> dict[str, Experiment]:
         vanishing.REMEDIES_EXPERIMENT,
         *lstm.EXPERIMENTS,
         *gru.EXPERIMENTS,
+        tagger_grid.EXPERIMENT,  # notebook 09
+        tagger_ablation.EXPERIMENT,
+        tagger_decoding.EXPERIMENT,
     ]
     return {e.name: e for e in found}
 

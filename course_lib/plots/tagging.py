@@ -1,5 +1,5 @@
 """Figures for notebooks 08–09: padding-aware reversal, per-case accuracy, depth and
-residual connections, the tagger's training history, results and confusions."""
+residual connections, the tagger's training history, results over seeds and confusions."""
 
 from __future__ import annotations
 
@@ -98,42 +98,52 @@ def plot_depth(grad_norms: dict[str, dict[int, float]], histories: dict[str, obj
 
 
 def plot_tagger_history(hist, title: str = "") -> Figure:
-    """Training loss per epoch (left) and dev span F1 per epoch with the kept epoch (right)."""
+    """Training loss per epoch (left); dev slot F1, intent and sentence accuracy per epoch with
+    the kept epoch (right). ``hist`` is a :class:`course_lib.tagger.train.TrainingHistory`."""
     fig = Figure(figsize=(10, 3.2), layout="constrained")
     ax_l, ax_f = fig.subplots(1, 2)
     epochs = np.arange(1, len(hist.epoch_loss) + 1)
     ax_l.plot(epochs, hist.epoch_loss, "o-")
     ax_l.set(xlabel="epoch", ylabel="mean training loss", yscale="log", title="training loss")
-    ax_f.plot(epochs, 100 * np.asarray(hist.dev_f1), "o-", color="C1")
+    for i, (key, label) in enumerate((("slot_f1", "slot F1"), ("intent_accuracy", "intent"),
+                                      ("sentence_accuracy", "sentence"))):
+        values = [d.get(key) for d in hist.dev]
+        if values and None not in values:
+            ax_f.plot(epochs, 100 * np.asarray(values, dtype=float), "o-", ms=4,
+                      color=f"C{i + 1}", label=label)
     if hist.best_epoch:
         ax_f.axvline(hist.best_epoch, color="gray", ls="--", lw=1,
                      label=f"kept: epoch {hist.best_epoch}")
-        ax_f.legend(fontsize=8)
-    ax_f.set(xlabel="epoch", ylabel="dev span F1 (%)", title="early stopping on dev")
+    ax_f.legend(fontsize=8, loc="lower right")
+    ax_f.set(xlabel="epoch", ylabel="dev (%)", title="early stopping on dev")
     if title:
         fig.suptitle(title)
     return fig
 
 
-def plot_results(rows: list[dict]) -> Figure:
-    """Test F1 (bars) and training time (dots) of each configuration in ``rows``.
-
-    Each row: ``{"config": str, "f1": float in [0, 1], "seconds": float}``.
-    """
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
+def plot_seed_spread(values: dict[str, list[float]], xlabel: str, title: str = "",
+                     xlim: tuple[float, float] | None = None,
+                     highlight: str | None = None) -> Figure:
+    """Dot plot: one row per name, one dot per seed, a bar from the lowest to the highest seed
+    and a diamond at the mean. ``values[name]`` are percentages (or any common scale)."""
+    names = list(values)
+    fig = Figure(figsize=(8, 0.36 * len(names) + 1.3), layout="constrained")
     ax = fig.subplots()
-    x = np.arange(len(rows))
-    f1 = [100 * r["f1"] for r in rows]
-    colors = [f"C{['rnn', 'lstm', 'gru'].index(r['config'].split()[0].lower()) % 10}"
-              if r["config"].split()[0].lower() in ("rnn", "lstm", "gru") else "C0"
-              for r in rows]
-    ax.bar(x, f1, color=colors)
-    ax.set(ylabel="test span F1 (%)", ylim=(min(f1) - 5, 100), xticks=x)
-    ax.set_xticklabels([r["config"] for r in rows], rotation=35, ha="right", fontsize=8)
-    ax2 = ax.twinx()
-    ax2.plot(x, [r["seconds"] for r in rows], "k.", ms=8, label="training time")
-    ax2.set(ylabel="training time (s)", ylim=(0, None))
-    ax2.legend(fontsize=8, loc="upper left")
+    for row, name in enumerate(names):
+        v = np.asarray(values[name], dtype=float)
+        y = len(names) - 1 - row
+        color = "C3" if name == highlight else "C0"
+        ax.plot([v.min(), v.max()], [y, y], color=color, lw=2, alpha=0.5)
+        ax.plot(v, np.full(len(v), y), "o", color=color, ms=4, alpha=0.7)
+        ax.plot([v.mean()], [y], "D", color="black", ms=5)
+    ax.set_yticks(range(len(names)), names[::-1], fontsize=8)
+    ax.plot([], [], "o", color="C0", ms=4, label="one seed")
+    ax.plot([], [], "D", color="black", ms=5, label="mean")
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set(xlabel=xlabel, title=title)
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    ax.grid(axis="x", alpha=0.3)
     return fig
 
 

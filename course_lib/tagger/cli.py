@@ -1,0 +1,228 @@
+"""Command line of the capstone tagger: ``python -m course_lib.tagger train|predict|evaluate``.
+
+The argument parser and the dispatch; the commands themselves are in
+:mod:`course_lib.tagger.commands`. ``python -m course_lib.tagger DATA_DIR …`` (no
+sub-command) means ``train``, as before the sub-commands existed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+PROG = "python -m course_lib.tagger"
+COMMANDS = ("train", "predict", "evaluate")
+
+DESCRIPTION = """\
+A joint intent + slot tagger (character CNN + bidirectional LSTM + CRF) for corpora in the
+seq.in / seq.out / label layout (one utterance a line: tokens, IOB2 tags, intent).
+
+  train     train on DATA_DIR/train, early-stop on DATA_DIR/dev (or valid), score DATA_DIR/test
+  predict   tag sentences (from a file or stdin) with a saved model
+  evaluate  score a saved model on one split folder
+
+"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]".
+"python -m course_lib.tagger COMMAND --help" lists the options of a command."""
+
+METRICS_HELP = """\
+metrics (percent, 0-100, as conlleval prints them):
+  slot_f1            span F1 of the slots, conlleval rules (precision, recall beside it)
+  intent_accuracy    the intent label is exactly right; a multi-intent label such as
+                     atis_flight#atis_airfare counts as one label, right only as a whole
+  sentence_accuracy  the intent and every tag of the utterance are right
+  token_accuracy     tags right, O included; invalid_iob2: predicted sequences that are not
+                     valid IOB2 (0 with the default Viterbi decoding)
+exit status: 0 done, 2 bad command line or bad input (the message names the file and line),
+3 training diverged (NaN or infinite loss or gradient; nothing is saved)."""
+
+TRAIN_EPILOG = METRICS_HELP + """
+
+output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
+  {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
+plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, patience
+or time), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config". With --seeds N
+each metric is the mean over the N runs, "<metric>_sd" its standard deviation and "runs"
+the per-seed results.
+
+examples:
+  python -m course_lib.tagger train data
+  python -m course_lib.tagger train path/to/snips --seeds 3 --save snips.pt --report"""
+
+PREDICT_EPILOG = """\
+input: one utterance a line, tokens separated by spaces, UTF-8.
+output: one JSON line per input line, e.g.
+  {"line": 1, "tokens": ["flights", "to", "boston"], "tags": ["O", "O", "B-toloc.city_name"],
+   "slots": [{"type": "toloc.city_name", "start": 2, "end": 3, "text": "boston"}],
+   "intent": "flight", "intent_probability": 0.998}
+("end" is exclusive.) An empty line, invalid UTF-8 or a file that is not a saved tagger stops
+with exit status 2 and a message naming the line or file, before anything is printed.
+
+example:
+  echo "i want to fly from boston to denver" | python -m course_lib.tagger predict model.pt"""
+
+EVALUATE_EPILOG = METRICS_HELP + """
+
+output: one JSON line of metrics on stdout (with --report also "per_slot", and the
+conlleval-style table on stderr).
+
+example:
+  python -m course_lib.tagger evaluate model.pt path/to/snips/test --report"""
+
+
+def _typed(kind, low, inclusive=True):
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind.__name__}, got {text!r}") from None
+        ok = v >= low if inclusive else v > low
+        if not ok or (kind is float and not math.isfinite(v)):
+            raise argparse.ArgumentTypeError(
+                f"must be {'≥' if inclusive else '>'} {low}, got {text}")
+        return v
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _probability(text: str) -> float:
+    v = _typed(float, 0.0)(text)
+    if v >= 1:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
+    return v
+
+
+def _factor(text: str) -> float:
+    v = _typed(float, 0.0, inclusive=False)(text)
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"must lie in (0, 1], got {text}")
+    return v
+
+
+POSITIVE = _typed(float, 0.0, inclusive=False)
+COUNT = _typed(int, 1)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                   help="where to compute: auto = cuda if available, else cpu "
+                        "(default: %(default)s)")
+    p.add_argument("--threads", type=COUNT, default=None,
+                   help="torch CPU threads (default: all cores)")
+    p.add_argument("--decoder", choices=["viterbi", "argmax"], default="viterbi",
+                   help="viterbi: best valid IOB2 sequence; argmax: best tag per token, "
+                        "possibly invalid (default: %(default)s)")
+
+
+def _train_parser(sub) -> None:
+    p = sub.add_parser("train", help="train, early-stop on dev, score test",
+                       description="Train the joint tagger on DATA_DIR/train, early-stop on "
+                                   "DATA_DIR/dev (or valid), score DATA_DIR/test.",
+                       epilog=TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data_dir", metavar="DATA_DIR", help="folder holding train/, dev/ (or "
+                   "valid/) and test/, each with seq.in, seq.out and label")
+    m = p.add_argument_group("model")
+    m.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm",
+                   help="recurrent cell (default: %(default)s)")
+    m.add_argument("--direction", choices=["uni", "bi"], default="bi",
+                   help="unidirectional or bidirectional (default: %(default)s)")
+    m.add_argument("--layers", type=COUNT, default=1, help="stacked layers (default: 1)")
+    m.add_argument("--hidden", type=COUNT, default=128,
+                   help="hidden units per direction (default: %(default)s)")
+    m.add_argument("--embedding", type=COUNT, default=100,
+                   help="word embedding size (default: %(default)s)")
+    m.add_argument("--char-channels", type=COUNT, default=64,
+                   help="character-CNN feature size (default: %(default)s)")
+    m.add_argument("--no-chars", action="store_true", help="turn character features off")
+    m.add_argument("--output-layer", choices=["crf", "softmax"], default="crf",
+                   help="CRF over the tag sequence or a softmax per token "
+                        "(default: %(default)s)")
+    m.add_argument("--intent-to-slots", action=argparse.BooleanOptionalAction, default=True,
+                   help="feed the predicted intent distribution to the slot scores "
+                        "(default: %(default)s)")
+    m.add_argument("--dropout", type=_probability, default=0.3,
+                   help="dropout probability (default: %(default)s)")
+    m.add_argument("--word-dropout", type=_probability, default=0.05,
+                   help="probability of replacing a training word by <unk> "
+                        "(default: %(default)s)")
+    t = p.add_argument_group("training")
+    t.add_argument("--epochs", type=COUNT, default=40, help="maximum epochs (default: 40)")
+    t.add_argument("--patience", type=COUNT, default=6,
+                   help="stop after this many epochs without a better dev score, the mean of "
+                        "slot F1, intent and sentence accuracy (default: %(default)s)")
+    t.add_argument("--batch-size", type=COUNT, default=64,
+                   help="utterances per training step (default: %(default)s)")
+    t.add_argument("--lr", type=POSITIVE, default=3e-3,
+                   help="Adam learning rate (default: %(default)s)")
+    t.add_argument("--lr-decay", type=_factor, default=1.0,
+                   help="multiply the learning rate by this after every epoch without a "
+                        "better dev score; 1 keeps it constant (default: %(default)s)")
+    t.add_argument("--clip", type=POSITIVE, default=5.0,
+                   help="gradient-norm clipping threshold (default: %(default)s)")
+    t.add_argument("--intent-weight", type=POSITIVE, default=1.0,
+                   help="weight λ of the intent loss in L_slots + λ L_intent "
+                        "(default: %(default)s)")
+    t.add_argument("--max-minutes", type=POSITIVE, default=30.0,
+                   help="guard: stop a run after this many minutes, keeping its best epoch; "
+                        "reported when it fires (default: %(default)s)")
+    t.add_argument("--seed", type=_typed(int, 0), default=0,
+                   help="first random seed (default: %(default)s)")
+    t.add_argument("--seeds", type=COUNT, default=1,
+                   help="train this many runs (seeds SEED, SEED+1, ...) and report mean ± sd "
+                        "(default: 1)")
+    t.add_argument("--strict-iob", action="store_true",
+                   help="reject orphan I-X tags in the corpus (by default they are kept and "
+                        "scored with conlleval's rule, as some public ATIS copies contain them)")
+    _common(t)
+    o = p.add_argument_group("output")
+    o.add_argument("--save", metavar="PATH", default=None,
+                   help="save the model (weights, config, vocabularies; with --seeds, the run "
+                        "with the best dev score) to PATH")
+    o.add_argument("--overwrite", action="store_true",
+                   help="allow --save to replace an existing file")
+    o.add_argument("--report", action="store_true",
+                   help="add a conlleval-style per-slot report of the test split (table on "
+                        "stderr, 'per_slot' in the JSON line)")
+    o.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=METRICS_HELP,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _train_parser(sub)
+    q = sub.add_parser("predict", help="tag sentences with a saved model",
+                       description="Tag sentences from FILE (or stdin) with a saved model.",
+                       epilog=PREDICT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    q.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    q.add_argument("file", metavar="FILE", nargs="?", default="-",
+                   help="UTF-8 text, one utterance a line (default or '-': stdin)")
+    q.add_argument("--batch-size", type=COUNT, default=256,
+                   help="utterances per forward pass (default: %(default)s)")
+    _common(q)
+    e = sub.add_parser("evaluate", help="score a saved model on a split",
+                       description="Score a saved model on SPLIT_DIR (seq.in, seq.out, label).",
+                       epilog=EVALUATE_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("model", metavar="MODEL", help="a model saved by train --save")
+    e.add_argument("split_dir", metavar="SPLIT_DIR",
+                   help="folder holding seq.in, seq.out and label")
+    e.add_argument("--report", action="store_true",
+                   help="add the conlleval-style per-slot report (table on stderr, "
+                        "'per_slot' in the JSON line)")
+    e.add_argument("--strict-iob", action="store_true", help="reject orphan I-X tags")
+    _common(e)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
+    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
+    args = build_parser().parse_args(argv)
+    from course_lib.tagger import commands
+
+    return {"train": commands.train, "predict": commands.predict,
+            "evaluate": commands.evaluate}[args.command](args)

@@ -1,0 +1,261 @@
+"""The three commands of ``python -m course_lib.tagger`` (parsed by :mod:`course_lib.tagger.cli`).
+
+Each takes the parsed arguments and returns the exit status: 0 done, 2 bad input (the message,
+on stderr, names the file and line), 3 training diverged. Bad data is found before torch is
+imported, so it fails fast; no traceback reaches the user for any of these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from course_lib.data import CorpusFormatError, Example, load_corpus, load_split
+from course_lib.tagger.cli import PROG
+
+PERCENT_KEYS = ("slot_f1", "precision", "recall", "intent_accuracy", "sentence_accuracy",
+                "token_accuracy", "invalid_iob2")
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def _percent(metrics: dict, prefix: str = "") -> dict:
+    return {prefix + k: (None if metrics[k] is None else round(100 * metrics[k], 2))
+            for k in PERCENT_KEYS}
+
+
+def _torch(args):
+    """Import torch with this machine's settings; returns (torch, device) or raises ValueError."""
+    # Idle OpenMP threads must sleep, not spin: with spinning, two threads on a busy 2-core
+    # machine were measured 10× slower than one. Must be set before torch is imported.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import torch
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    torch.set_num_threads(args.threads or cores or 1)
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: no CUDA device is available to torch "
+                         "(use --device cpu or auto)")
+    use_cuda = args.device == "cuda" or (args.device == "auto" and torch.cuda.is_available())
+    return torch, torch.device("cuda" if use_cuda else "cpu")
+
+
+def _peak_memory_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+@contextlib.contextmanager
+def _progress_off(off: bool):
+    """Progress bars off while training (restored afterwards: ``main`` may run in-process)."""
+    old = os.environ.get("COURSE_LIB_PROGRESS")
+    if off:
+        os.environ["COURSE_LIB_PROGRESS"] = "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("COURSE_LIB_PROGRESS", None)
+        else:
+            os.environ["COURSE_LIB_PROGRESS"] = old
+
+
+def train(args) -> int:
+    with _progress_off(args.quiet):
+        return _train(args)
+
+
+def _train(args) -> int:
+    start, cpu_start = time.perf_counter(), time.process_time()
+    save = Path(args.save) if args.save else None
+    if save is not None and save.exists() and not args.overwrite:
+        return _fail(f"{save} exists; choose another --save path or add --overwrite")
+    if save is not None and not save.parent.is_dir():
+        return _fail(f"{save.parent}: folder for --save not found")
+    try:
+        corpus = load_corpus(args.data_dir, strict_iob=args.strict_iob)
+        torch, device = _torch(args)
+    except (OSError, ValueError) as err:
+        return _fail(str(err))
+    from course_lib import seed_everything
+    from course_lib.batching import build_vocabs
+    from course_lib.tagger.evaluate import evaluate, format_report, selection_score, slot_report
+    from course_lib.tagger.io import save_tagger
+    from course_lib.tagger.model import SlotTagger, count_parameters, make_config
+    from course_lib.tagger.train import NonFiniteError, fit
+
+    vocabs = build_vocabs(corpus["train"])
+    config = make_config(
+        vocabs, char_features=not args.no_chars, cell=args.cell,
+        bidirectional=args.direction == "bi", num_layers=args.layers, hidden_size=args.hidden,
+        embedding_dim=args.embedding, char_channels=args.char_channels, dropout=args.dropout,
+        word_dropout=args.word_dropout, crf=args.output_layer == "crf",
+        intent_to_slots=args.intent_to_slots)
+    runs, best = [], None
+    for seed in range(args.seed, args.seed + args.seeds):
+        seed_everything(seed, threads=torch.get_num_threads())
+        model = SlotTagger(config).to(device)
+
+        def show(h, seed=seed):
+            if args.quiet:
+                return
+            d = h.dev[-1]
+            dev = (f", dev slot F1 {100 * d['slot_f1']:.2f} intent "
+                   f"{100 * (d['intent_accuracy'] or 0):.2f} sentence "
+                   f"{100 * d['sentence_accuracy']:.2f}" if d else "")
+            kept = " (best so far)" if h.best_epoch == len(h.epoch_loss) else ""
+            print(f"seed {seed} epoch {len(h.epoch_loss)}: loss {h.epoch_loss[-1]:.4f}{dev}"
+                  f"{kept}", file=sys.stderr, flush=True)
+
+        try:
+            hist = fit(model, vocabs, corpus["train"], corpus["dev"], epochs=args.epochs,
+                       lr=args.lr, batch_size=args.batch_size, clip_norm=args.clip,
+                       patience=args.patience, max_seconds=args.max_minutes * 60, seed=seed,
+                       intent_weight=args.intent_weight, lr_decay=args.lr_decay,
+                       decoder=args.decoder,
+                       desc=f"seed {seed}", on_epoch=show)
+        except NonFiniteError as err:
+            return _fail(f"{err}. Nothing was saved.", 3)
+        if hist.stopped == "time":
+            print(f"{PROG}: warning: the time guard (--max-minutes {args.max_minutes:g}) "
+                  f"stopped seed {seed} after epoch {len(hist.epoch_loss)}; its best epoch "
+                  f"({hist.best_epoch}) is kept", file=sys.stderr)
+        dev = evaluate(model, corpus["dev"], vocabs, args.decoder)
+        test = evaluate(model, corpus["test"], vocabs, args.decoder)
+        runs.append({"seed": seed, **_percent(test), **_percent(dev, "dev_"),
+                     "epochs": len(hist.epoch_loss), "best_epoch": hist.best_epoch,
+                     "stopped": hist.stopped, "train_seconds": round(hist.seconds, 1)})
+        if best is None or selection_score(dev) > best[0]:
+            best = (selection_score(dev), model, test)
+    result = dict(runs[0])
+    if len(runs) > 1:
+        for key in [k for k in runs[0] if isinstance(runs[0][k], (int, float))]:
+            values = [r[key] for r in runs]
+            if key == "seed" or None in values:
+                continue
+            result[key] = round(statistics.fmean(values), 2)
+            result[key + "_sd"] = round(statistics.stdev(values), 2)
+        result["seeds"] = [r["seed"] for r in runs]
+        result["runs"] = runs
+        result.pop("seed")
+    if args.report:
+        from course_lib.tagger.decode import predict
+
+        pred = [p.tags for p in predict(best[1], corpus["test"], vocabs, args.decoder)]
+        report = slot_report([ex.tags for ex in corpus["test"]], pred)
+        print(format_report(report, best[2]), file=sys.stderr)
+        result["per_slot"] = {k: {m: round(100 * v, 2) if isinstance(v, float) else v
+                                  for m, v in r.items()} for k, r in report.items()}
+    result.update({
+        "seconds": round(time.perf_counter() - start, 1),
+        "cpu_seconds": round(time.process_time() - cpu_start, 1),
+        "peak_memory_mb": _peak_memory_mb(), "parameters": count_parameters(best[1]),
+        "threads": torch.get_num_threads(), "device": str(device),
+        "train_size": len(corpus["train"]), "dev_size": len(corpus["dev"]),
+        "test_size": len(corpus["test"]), "config": config.to_dict()})
+    if save is not None:
+        try:
+            save_tagger(save, best[1], vocabs, info={k: v for k, v in result.items()
+                                                     if k not in ("runs", "per_slot")})
+        except (OSError, ValueError) as err:
+            return _fail(f"{save}: {err}", 3 if isinstance(err, ValueError) else 2)
+        result["saved"] = str(save)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+def _read_utterances(name: str) -> list[list[str]]:
+    """Token lists of the lines of file ``name`` ("-": stdin); errors name the line."""
+    if name == "-":
+        raw, where = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise ValueError(f"{path}: file not found")
+        raw, where = path.read_bytes(), str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise ValueError(f"{where}, line {line}: invalid UTF-8 ({err.reason} at byte "
+                         f"{err.start}); save the file as UTF-8") from None
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start a new one
+    if not lines:
+        raise ValueError(f"{where}: no input (one utterance a line)")
+    out = []
+    for i, line in enumerate(lines, start=1):
+        tokens = line.split()
+        if not tokens:
+            raise ValueError(f"{where}, line {i}: empty line (one utterance a line, tokens "
+                             "separated by spaces)")
+        out.append(tokens)
+    return out
+
+
+def _load(args):
+    from course_lib.tagger.io import load_tagger
+
+    torch, device = _torch(args)
+    return load_tagger(args.model, device)
+
+
+def predict(args) -> int:
+    from course_lib.tagger.io import TaggerFileError
+
+    try:
+        model, vocabs = _load(args)
+        utterances = _read_utterances(args.file)
+    except (TaggerFileError, ValueError, OSError) as err:
+        return _fail(str(err))
+    from course_lib.tagger.decode import predict as run
+    from course_lib.tagger.decode import slot_spans
+
+    examples = [Example(t, ["O"] * len(t), "") for t in utterances]
+    try:
+        predictions = run(model, examples, vocabs, args.decoder, args.batch_size)
+    except FloatingPointError as err:
+        return _fail(f"{args.model}: {err}", 3)
+    for i, (ex, p) in enumerate(zip(examples, predictions, strict=True), start=1):
+        prob = None if p.intent_probability is None else round(p.intent_probability, 4)
+        print(json.dumps({"line": i, "tokens": ex.tokens, "tags": p.tags,
+                          "slots": slot_spans(ex.tokens, p.tags), "intent": p.intent,
+                          "intent_probability": prob}))
+    sys.stdout.flush()
+    return 0
+
+
+def evaluate(args) -> int:
+    from course_lib.tagger.io import TaggerFileError
+
+    try:
+        model, vocabs = _load(args)
+        examples = load_split(args.split_dir, strict_iob=args.strict_iob)
+    except (TaggerFileError, CorpusFormatError, ValueError, OSError) as err:
+        return _fail(str(err))
+    from course_lib.tagger.decode import predict as run
+    from course_lib.tagger.evaluate import format_report, score, slot_report
+
+    try:
+        pred = run(model, examples, vocabs, args.decoder)
+    except FloatingPointError as err:
+        return _fail(f"{args.model}: {err}", 3)
+    metrics = score(examples, pred)
+    result = {**_percent(metrics), "size": len(examples),
+              "unseen_intents": sum(ex.intent not in vocabs.intents for ex in examples)}
+    if args.report:
+        report = slot_report([ex.tags for ex in examples], [p.tags for p in pred])
+        print(format_report(report, metrics), file=sys.stderr)
+        result["per_slot"] = {k: {m: round(100 * v, 2) if isinstance(v, float) else v
+                                  for m, v in r.items()} for k, r in report.items()}
+    print(json.dumps(result), flush=True)
+    return 0
