@@ -1,6 +1,6 @@
 """course_lib: the helper package of the course *Training Recurrent Neural Networks*.
 
-One module per concept (see ``COURSE_DESIGN.md`` §2). Importing the package has no side
+One module per concept (CONTRIBUTING.md, "Where code lives"). Importing the package has no side
 effects: nothing is seeded, no rcParams are set, no thread counts are changed until a notebook
 calls :func:`seed_everything` itself.
 """

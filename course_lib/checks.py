@@ -6,7 +6,7 @@ if the claim fails, so that nbval (and a learner's "Run All") stops right there:
     check_close("numpy forward equals torch.nn.RNN", h_np, h_torch, tol=1e-12)
     # ✓ numpy forward equals torch.nn.RNN  (error < 1e-12)
 
-Stored outputs must read the same on every CPU and BLAS kernel (COURSE_DESIGN §6), so a
+Stored outputs must read the same on every CPU and BLAS kernel (README, "What may differ"), so a
 round-off error is printed as the **bound it passes** (:func:`below`), never as its own
 order of magnitude: ``3e-16`` on one machine is ``2e-15`` on another, but both are
 ``< 1e-12``. Other numbers are printed with few significant digits.

@@ -161,15 +161,69 @@ def _heading(source: str, level: str) -> str | None:
     return None
 
 
+class NotebookFormatError(ValueError):
+    """A file given to :func:`collect` is not a readable Jupyter notebook (the message names
+    the file and, for JSON syntax, the line and column; for structure, the field)."""
+
+
+def _read_notebook(path) -> dict:
+    """The JSON of notebook ``path``, checked for the fields :func:`collect` reads."""
+    import json
+
+    if not path.exists():
+        raise NotebookFormatError(f"{path}: file not found")
+    if path.is_dir():
+        raise NotebookFormatError(f"{path}: is a folder, not a notebook file")
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise NotebookFormatError(f"{path}: not UTF-8 text ({err.reason} at byte "
+                                  f"{err.start}), so not a notebook") from None
+    except json.JSONDecodeError as err:
+        raise NotebookFormatError(f"{path}, line {err.lineno}, column {err.colno}: not a "
+                                  f"notebook: invalid JSON ({err.msg})") from None
+
+    def need(ok: bool, where: str, what: str, value) -> None:
+        if not ok:
+            raise NotebookFormatError(f"{path}: not a notebook: {where} must be {what}, "
+                                      f"got {type(value).__name__} {str(value)[:40]!r}")
+
+    need(isinstance(nb, dict), "the top level", "a JSON object", nb)
+    need(isinstance(nb.get("cells"), list), "'cells'", "a list of cells", nb.get("cells"))
+    for i, cell in enumerate(nb["cells"]):
+        need(isinstance(cell, dict), f"cells[{i}]", "an object", cell)
+        need(cell.get("cell_type") in ("markdown", "code", "raw"), f"cells[{i}].cell_type",
+             "'markdown', 'code' or 'raw'", cell.get("cell_type"))
+        src = cell.get("source")
+        need(isinstance(src, str) or (isinstance(src, list)
+                                      and all(isinstance(x, str) for x in src)),
+             f"cells[{i}].source", "a string or a list of strings", src)
+        outs = cell.get("outputs", [])
+        need(isinstance(outs, list), f"cells[{i}].outputs", "a list", outs)
+        for j, out in enumerate(outs):
+            need(isinstance(out, dict) and isinstance(out.get("data", {}), dict),
+                 f"cells[{i}].outputs[{j}]", "an object whose 'data' is an object", out)
+            record = out.get("data", {}).get(CHECK_MIME)
+            need(record is None or (isinstance(record, dict) and {"claim", "ok", "numbers"}
+                                    <= record.keys()),
+                 f"cells[{i}].outputs[{j}].data[{CHECK_MIME!r}]",
+                 "a check record with 'claim', 'ok' and 'numbers'", record)
+    return nb
+
+
 def collect(paths) -> list[dict]:
     """Every check record stored in the notebooks at ``paths``, in order, with its notebook
-    file, title, section heading and cell id added."""
-    import json
+    file, title, section heading and cell id added.
+
+    Raises:
+        NotebookFormatError: a path that is missing, a folder, not UTF-8 JSON (the message
+            gives line and column) or not shaped like a notebook (it names the field).
+    """
     from pathlib import Path
 
     records = []
     for path in map(Path, paths):
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = _read_notebook(path)
         title, section = path.stem, ""
         for cell in nb["cells"]:
             source = "".join(cell["source"])
@@ -236,9 +290,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="fail if OUT is stale or a lecture claim is not tested")
     args = parser.parse_args(argv)
-    records = collect(sorted(args.notebooks))
+    try:
+        records = collect(sorted(args.notebooks))
+    except NotebookFormatError as err:
+        parser.error(str(err))  # exit status 2, the message names the file
     text = render(records)
     if not args.check:
+        if not args.out.parent.is_dir():
+            parser.error(f"--out {args.out}: folder {args.out.parent} does not exist")
+        if args.out.is_dir():
+            parser.error(f"--out {args.out}: is a folder; name the file to write")
         args.out.write_text(text, encoding="utf-8")
         print(f"wrote {args.out}: {len(records)} checks")
         return 0

@@ -10,7 +10,7 @@ where ``m`` is the padding mask (1 on real words, 0 on padding). Padded position
 neither loss nor gradient. The gradient with respect to the scores (logits) is the familiar
 ``∂L/∂o_t = m_t (ŷ_t - onehot(y_t))``, divided by the same normaliser as the loss.
 
-Reductions (what the loss is divided by, ``COURSE_DESIGN.md`` §4 row 01):
+Reductions (what the loss is divided by; notebook 01 compares them):
 
 - ``"sum"``: Σ over real tokens (the lecture's L; ``F.cross_entropy(reduction="sum")``);
 - ``"mean"``: Σ / number of real tokens (``F.cross_entropy(reduction="mean",

@@ -1,6 +1,6 @@
 """The Elman RNN in numpy: forward, backpropagation through time, truncated BPTT.
 
-Lecture notation and PyTorch names (``COURSE_DESIGN.md`` §3)::
+Lecture notation and PyTorch names (notebook 00's table)::
 
     s_t = f(U x_t + W s_{t-1} + b)          # lecture
     h_t = f(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)   # code, batch-first, as torch.nn.RNN

@@ -1,7 +1,7 @@
 """Vanishing and exploding gradients, measured — and the initialisations that fight them.
 
 Backpropagating from the last state s_T to an earlier state s_t multiplies Jacobians
-(lecture notation, ``COURSE_DESIGN.md`` §3)::
+(lecture notation, notebook 00)::
 
     ∂L_T/∂s_t = ∂L_T/∂s_T · ∏_{k=t+1}^{T} ∂s_k/∂s_{k-1},   ∂s_k/∂s_{k-1} = diag(f'(z_k)) W
 

@@ -467,12 +467,118 @@ def _cli_cases() -> list[Case]:
     ]
 
 
+# ---- the other command-line tools: exit status 2 and a message naming the file ------------
+def run_module(module: str, *args: str, cwd: Path = ROOT) -> str:
+    """``python -m MODULE ARGS``: 'exit code C: <last line of stderr>' (or of stdout when
+    stderr is empty), with a traceback flagged: a bad input must never end in one."""
+    proc = subprocess.run([sys.executable, "-m", module, *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+    lines = [line for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
+    trace = " (after a traceback)" if "Traceback" in proc.stderr else ""
+    return f"exit code {proc.returncode}{trace}: {lines[-1] if lines else ''}"
+
+
+def _ledger(t: Path, name: str, content: str | None) -> str:
+    if content is not None:
+        (t / name).write_text(content, encoding="utf-8")
+    return run_module("course_lib.ledger", str(t / name), "--out", str(t / "CLAIMS.md"))
+
+
+def _stored_result(t: Path, name: str, edit) -> str:
+    """``check`` of experiment ``name`` on a copy of its stored result changed by ``edit``
+    (text -> text), in-process with the results folder pointed at ``t``."""
+    from course_lib.experiments import store
+    from course_lib.experiments.catalog import run_or_check
+
+    text = (store.RESULTS_DIR / f"{name}.json").read_text(encoding="utf-8")
+    (t / f"{name}.json").write_text(edit(text), encoding="utf-8")
+    saved, store.RESULTS_DIR = store.RESULTS_DIR, t
+    try:
+        ok, lines = run_or_check("check", name)
+    finally:
+        store.RESULTS_DIR = saved
+    return f"ok={ok}: " + " ".join(line.strip() for line in lines)
+
+
+def _oops(text: str) -> str:
+    import json
+
+    record = json.loads(text)
+    record["results"]["pairs"]["4"]["first_difference"] = "oops"
+    return json.dumps(record)
+
+
+_LEDGER = ("course_lib.ledger",)
+_EXPERIMENTS = ("course_lib.experiments", "torch")
+_CORPUS = ("course_lib.corpus",)
+_NOTEBOOK_TOOLS = ("nbformat",)  # tools/ runs from the repository (cwd), not importable here
+_EXIT2 = r"exit code 2: "
+
+
+def _tool_cases() -> list[Case]:
+    return [
+        Case("ledger on a file that is not JSON (README.md)",
+             lambda t: run_module("course_lib.ledger", "README.md", "--out", str(t / "x")),
+             None, _EXIT2 + r".*README\.md, line 1, column 1: not a notebook: invalid JSON", _LEDGER),
+        Case("ledger on a notebook that does not exist",
+             lambda t: _ledger(t, "missing.ipynb", None), None,
+             _EXIT2 + r".*missing\.ipynb: file not found", _LEDGER),
+        Case("ledger on a JSON file whose 'cells' is a number",
+             lambda t: _ledger(t, "five.ipynb", '{"cells": 5}'), None,
+             _EXIT2 + r".*five\.ipynb: not a notebook: 'cells' must be a list of cells, got int",
+             _LEDGER),
+        Case("experiments check: a truncated stored result",
+             lambda t: _stored_result(t, "clipping_cue", lambda s: s[:len(s) // 2]), None,
+             r"ok=False: ✗ clipping_cue: \S+/clipping_cue\.json, line \d+, column \d+: "
+             r"not valid JSON .*regenerate it: python -m course_lib\.experiments run "
+             r"clipping_cue", _EXPERIMENTS),
+        Case("experiments check: a stored result without the key the check reads",
+             lambda t: _stored_result(t, "gru_cells", lambda s: s.replace('"cue":', '"cuq":')),
+             None, r"ok=False: ✗ gru_cells: \S+/gru_cells\.json has no key 'cue' .*re-run "
+                   r"`python -m course_lib\.experiments run gru_cells`", _EXPERIMENTS),
+        Case("experiments check: a number replaced by the string 'oops' in a stored run",
+             lambda t: _stored_result(t, "clipping_cue", _oops), None,
+             r"ok=False: ✗ clipping_cue: \S+/clipping_cue\.json: "
+             r"results\['pairs'\]\['4'\]\['first_difference'\] is a string \('oops'\) "
+             r"where its siblings hold a number", _EXPERIMENTS),
+        Case("experiments check: a stored result of another version",
+             lambda t: _stored_result(t, "gru_cells",
+                                      lambda s: s.replace('"version": ', '"version": 9')),
+             None, r"ok=False: ✗ gru_cells: .* holds version 9\d* of experiment 'gru_cells', "
+                   r"the code expects version \d+", _EXPERIMENTS),
+        Case("corpus with a file (README.md) as the output folder",
+             lambda t: run_module("course_lib.corpus", "README.md"), None,
+             _EXIT2 + r".*README\.md: is a file, not a folder", _CORPUS),
+        Case("corpus --stats on a folder that holds no corpus",
+             lambda t: run_module("course_lib.corpus", "--stats", str(t)), None,
+             _EXIT2 + r".*\S+: missing split 'train'|" + _EXIT2 + r".*\S+.*not found", _CORPUS),
+        Case("corpus into a folder whose parent does not exist",
+             lambda t: run_module("course_lib.corpus", str(t / "nonexistent" / "x")), None,
+             _EXIT2 + r".*\S+/nonexistent/x: its parent folder \S+/nonexistent does not exist",
+             _CORPUS),
+        Case("corpus data/ --seed 1 (would overwrite the course's corpus)",
+             lambda t: run_module("course_lib.corpus", "data/", "--seed", "1"), None,
+             _EXIT2 + r".*data/?: would overwrite 9 existing file\(s\) with different contents "
+                  r".*pass --force", _CORPUS),
+        Case("i18n status for a notebook number that does not exist",
+             lambda t: run_module("tools.i18n", "status", "99"), None,
+             _EXIT2 + r".*no notebook matches '99' in \S*notebooks \(there are \d+: 00, ", _NOTEBOOK_TOOLS),
+        Case("i18n stub for a notebook number that does not exist",
+             lambda t: run_module("tools.i18n", "stub", "99"), None,
+             _EXIT2 + r".*no notebook matches '99'", _NOTEBOOK_TOOLS),
+        Case("execute_notebooks for a notebook number that does not exist",
+             lambda t: run_module("tools.execute_notebooks", "99"), None,
+             _EXIT2 + r".*no notebook matches '99' in \S*notebooks \(there are", _NOTEBOOK_TOOLS),
+    ]
+
+
 CASES: list[Case] = [
     *_corpus_cases(),
     *_layer_cases("rnn"), *_layer_cases("lstm"), *_layer_cases("gru"),
     *_rnn_extra_cases(),
     *_other_cases(),
     *_cli_cases(),
+    *_tool_cases(),
 ]
 
 

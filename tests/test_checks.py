@@ -118,3 +118,41 @@ def test_claims_md_is_current_and_every_lecture_claim_is_decided(capsys):
     notebooks = [str(p) for p in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
     code = main([*notebooks, "--out", str(root / "CLAIMS.md"), "--check"])
     assert code == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, r"missing\.ipynb: file not found"),
+    ("# not json\n", r"missing\.ipynb, line 1, column 1: not a notebook: invalid JSON"),
+    ('{\n "cells": [\n  {"cell_type": "code", "source": "x",\n', r"line 4, column 1: "),
+    ('{"cells": 5}', r"'cells' must be a list of cells, got int"),
+    ('[1, 2]', r"the top level must be a JSON object, got list"),
+    ('{"cells": [{"cell_type": "code", "source": 3}]}', r"cells\[0\]\.source must be a string"),
+    ('{"cells": [{"cell_type": "code", "source": "", "outputs": [{"data": {"'
+     'application/vnd.course.check+json": {"claim": "c"}}}]}]}',
+     r"cells\[0\]\.outputs\[0\]\.data\['application/vnd\.course\.check\+json'\] must be a "
+     r"check record"),
+])
+def test_ledger_names_the_file_and_what_is_wrong(tmp_path, capsys, content, message):
+    from course_lib.ledger import NotebookFormatError, collect, main
+
+    path = tmp_path / "missing.ipynb"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(NotebookFormatError, match=message):
+        collect([path])
+    with pytest.raises(SystemExit) as exit_:
+        main([str(path), "--out", str(tmp_path / "CLAIMS.md")])
+    assert exit_.value.code == 2
+    assert str(path) in capsys.readouterr().err
+    assert not (tmp_path / "CLAIMS.md").exists()
+
+
+def test_ledger_refuses_an_out_folder_that_does_not_exist(tmp_path, capsys):
+    from course_lib.ledger import main
+
+    nb = tmp_path / "00_x.ipynb"
+    nb.write_text('{"cells": []}', encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main([str(nb), "--out", str(tmp_path / "no" / "CLAIMS.md")])
+    assert exit_.value.code == 2 and "does not exist" in capsys.readouterr().err
+    assert main([str(nb), "--out", str(tmp_path / "CLAIMS.md")]) == 0

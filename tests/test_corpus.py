@@ -163,3 +163,47 @@ def test_left_cue_skips_fillers_and_prepositions():
 
 def test_city_types_constant():
     assert CITY_TYPES == ("fromloc.city_name", "toloc.city_name")
+
+
+def _files(root):
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_writing_refuses_to_change_existing_files_without_force(tmp_path, capsys):
+    assert main([str(tmp_path / "c")]) == 0
+    assert "created" in capsys.readouterr().out
+    before = _files(tmp_path / "c")
+    assert len(before) == 9
+    assert main([str(tmp_path / "c")]) == 0  # the same corpus again: nothing changes
+    assert "0 replaced, 9 unchanged, 0 new" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        main([str(tmp_path / "c"), "--seed", "1"])
+    assert exit_.value.code == 2
+    assert "would overwrite 9 existing file(s)" in capsys.readouterr().err
+    assert _files(tmp_path / "c") == before
+    assert main([str(tmp_path / "c"), "--seed", "1", "--force"]) == 0
+    assert "9 replaced" in capsys.readouterr().out
+    assert _files(tmp_path / "c") != before
+
+
+def test_the_courses_data_folder_is_not_overwritten_with_another_seed(capsys):
+    before = _files(default_data_dir())
+    with pytest.raises(SystemExit) as exit_:
+        main([str(default_data_dir()), "--seed", "1"])
+    assert exit_.value.code == 2 and "--force" in capsys.readouterr().err
+    assert _files(default_data_dir()) == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["{tmp}/no/such/dir"], "its parent folder {tmp}/no/such does not exist"),
+    (["{tmp}/file"], "{tmp}/file: is a file, not a folder"),
+    (["--stats", "{tmp}/file"], "{tmp}/file: is a file, not a folder"),
+    (["--stats", "{tmp}"], "{tmp}: missing split 'train'"),
+])
+def test_bad_folders_exit_2_with_a_message_naming_them(tmp_path, capsys, args, message):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SystemExit) as exit_:
+        main([a.format(tmp=tmp_path) for a in args])
+    assert exit_.value.code == 2
+    assert message.format(tmp=tmp_path) in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()

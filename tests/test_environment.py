@@ -34,7 +34,7 @@ def test_environment_yml_installs_requirements_txt():
 
 def test_requirements_pin_what_the_course_needs():
     p = pins()
-    assert p["torch"] == "2.13.0"  # the CPU build; a looser pin pulls CUDA
+    assert p["torch"] == "2.13.0"  # the version the stored outputs are checked with
     for name in ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbval", "pytest", "ruff",
                  "nbstripout", "nbdime", "seqeval", "tqdm", "playwright", "nbconvert"):
         assert name in p, f"requirements.txt does not pin {name}"

@@ -158,3 +158,65 @@ def test_store_round_trip_and_version_guard(tmp_path):
     with pytest.raises(ValueError, match="letters"):
         save_result("../evil", 1, {}, {}, 0.0, results_dir=tmp_path)
 
+
+
+def test_store_names_the_file_and_what_is_wrong(tmp_path):
+    from course_lib.experiments.store import BadResultError
+
+    path = save_result("demo", 1, {}, {"runs": [{"seed": 0, "mse": 0.5}]}, seconds=1.0,
+                       results_dir=tmp_path)
+    text = path.read_text()
+    path.write_text(text[:len(text) // 2])
+    with pytest.raises(BadResultError, match=r"demo\.json, line \d+, column \d+: not valid "
+                                             r"JSON .*run demo"):
+        load_result("demo", 1, results_dir=tmp_path)
+    path.write_text("[1, 2]\n")
+    with pytest.raises(BadResultError, match=r"demo\.json: expected a JSON object"):
+        load_result("demo", 1, results_dir=tmp_path)
+    path.write_text('{"version": 1}\n')
+    with pytest.raises(BadResultError, match=r"demo\.json: no 'results'"):
+        load_result("demo", 1, results_dir=tmp_path)
+    path.write_bytes(b'{"version": 1, "results": {"x": "caf\xe9"}}')
+    with pytest.raises(BadResultError, match=r"demo\.json: not UTF-8"):
+        load_result("demo", 1, results_dir=tmp_path)
+    assert issubclass(BadResultError, MissingResultError)  # notebooks catch either
+
+
+def test_structure_problems_find_values_unlike_their_siblings():
+    from course_lib.experiments.store import structure_problems
+
+    good = {"pairs": {"0": {"acc": 0.5, "curve": [1, 2.5, math.nan]},
+                      "1": {"acc": 1, "curve": [], "first": None}},
+            "runs": [{"arm": "lstm", "steps": None}, {"arm": "gru", "steps": 30}],
+            "task": "cue", "chance": 0.125, "budgets": [[1, 2], [3]]}
+    assert structure_problems(good) == []
+    bad = {**good, "pairs": {**good["pairs"], "1": {"acc": "oops", "curve": []}}}
+    assert structure_problems(bad) == [
+        "results['pairs']['1']['acc'] is a string ('oops') where its siblings hold a number"]
+    assert structure_problems({"curve": [0.1, 0.2, [0.3]]}) == [
+        "results['curve'][2] is a list where its siblings hold a number"]
+    assert structure_problems({"runs": [{"ok": True}, {"ok": 1}]}) == [
+        "results['runs'][1]['ok'] is a number where its siblings hold a boolean"]
+
+
+def test_every_stored_result_loads_and_keeps_its_own_pattern():
+    from course_lib.experiments.catalog import experiments
+
+    for e in experiments().values():
+        assert load_result(e.name, e.version)["results"], e.name
+
+
+def test_check_reports_a_stored_result_that_lacks_what_it_reads(tmp_path, monkeypatch):
+    from course_lib.experiments import catalog, store
+
+    monkeypatch.setattr(store, "RESULTS_DIR", tmp_path)
+    e = catalog.experiments()["gru_cells"]
+    save_result(e.name, e.version, {}, {"adding": []}, seconds=0.0, results_dir=tmp_path)
+    ok, lines = catalog.run_or_check("check", e.name)
+    assert not ok and len(lines) == 1
+    assert f"{tmp_path / 'gru_cells.json'} has no key 'cue'" in lines[0]
+    assert "re-run `python -m course_lib.experiments run gru_cells`" in lines[0]
+    (tmp_path / "gru_cells.json").write_text("{")
+    ok, lines = catalog.run_or_check("check", e.name)
+    assert not ok and "gru_cells.json, line 1, column 2: not valid JSON" in lines[0]
+    assert "Traceback" not in "\n".join(lines)

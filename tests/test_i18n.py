@@ -102,3 +102,14 @@ def test_the_repositorys_chinese_edition_is_complete_current_and_committed(capsy
 def test_documents_are_split_by_section():
     text = "# T\n\nintro\n\n## Quick start\n\nx\n\n## The notebooks\n\ny\n"
     assert [i for i, _ in i18n.sections(text)] == ["top", "quick-start", "the-notebooks"]
+
+
+@pytest.mark.parametrize("command", ["status", "stub", "build", "check"])
+def test_an_unknown_notebook_number_is_an_error_naming_those_that_exist(course, command,
+                                                                        capsys):
+    with pytest.raises(SystemExit) as exit_:
+        i18n.main([command, "99"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "no notebook matches '99'" in err and "(there are 1: 00)" in err
+    assert not i18n.translation_file(course).exists()  # stub wrote nothing

@@ -68,8 +68,11 @@ def test_select_notebooks(tmp_path):
     assert select_notebooks(["1"], tmp_path) == [c]
     assert select_notebooks(["0", "01"], tmp_path) == [a, b]  # no repeats
     assert select_notebooks([str(c)], tmp_path) == [c.resolve()]
-    with pytest.raises(ValueError, match="no notebook matches '07' in"):
+    with pytest.raises(ValueError, match=r"no notebook matches '07' in .*\(there are 3: "
+                                         r"00, 01, 10\)"):
         select_notebooks(["07"], tmp_path)
+    with pytest.raises(ValueError, match="holds no notebooks"):
+        select_notebooks(["07"], tmp_path / "empty")
     with pytest.raises(ValueError, match="no such notebook: .*missing.ipynb"):
         select_notebooks([str(tmp_path / "missing.ipynb")], tmp_path)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import nbformat
 
-from tools.notebooks import NOTEBOOKS, ROOT, course_notebooks
+from tools.notebooks import NOTEBOOKS, ROOT, course_notebooks, select_notebooks
 
 LANG = "zh"
 TRANSLATIONS = ROOT / "i18n" / LANG
@@ -211,9 +211,12 @@ def write_stub(path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.i18n", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("status", "build", "stub", "check"))
-    parser.add_argument("notebooks", nargs="*", metavar="NN", help="number prefixes; default all")
+    parser.add_argument("notebooks", nargs="*", metavar="NN", help="notebook number prefixes such as 03, or paths; default all (and the translated documents)")
     args = parser.parse_args(argv)
-    paths = [p for p in english_notebooks() if not args.notebooks or p.name[:2] in args.notebooks]
+    try:  # the build tools' one selector: an unknown prefix is an error naming what exists
+        paths = select_notebooks(args.notebooks, NOTEBOOKS)
+    except ValueError as err:
+        parser.error(str(err))
     if not args.notebooks:
         paths += list(DOCUMENTS)
     if args.command == "stub":

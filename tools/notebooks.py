@@ -52,9 +52,19 @@ def select_notebooks(names: list[str] | None, src: Path = NOTEBOOKS) -> list[Pat
         else:
             hits = [p for p in every if p.name.startswith(str(name))]
             if not hits:
-                raise ValueError(f"no notebook matches {name!r} in {src}")
+                there = (f"there are {len(every)}: {', '.join(p.name[:2] for p in every)}"
+                         if every else f"it holds no notebooks {PATTERN}")
+                raise ValueError(f"no notebook matches {name!r} in {_shown(src)} ({there})")
         chosen.extend(p for p in hits if p not in chosen)
     return chosen
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` relative to the current folder when it lies inside it (shorter messages)."""
+    try:
+        return str(Path(folder).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
 
 
 def translated(notebooks: list[Path], lang: str) -> list[Path]:

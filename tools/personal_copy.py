@@ -128,12 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"updated  {args.dest / rel} (you had not modified it)")
     for rel in report["kept"]:
         reason = ("modified by you, not overwritten" if args.update else
-                  "differs from the course's version, not overwritten; "
-                  "--update refreshes it if you have not modified it")
+                  "differs from the course's version, not overwritten; `python -m "
+                  "tools.personal_copy --update` brings in the course's version where you "
+                  "have not edited your copy")
         print(f"kept     {args.dest / rel} ({reason})")
     if report["unchanged"]:
         print(f"{len(report['unchanged'])} file(s) already up to date")
-    print(f"your copies are in {args.dest}: open them in JupyterLab")
+    print(f"your copies are in {args.dest}: `make lab` opens JupyterLab there")
     return 0
 
 

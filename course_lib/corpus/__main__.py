@@ -2,4 +2,4 @@
 
 from course_lib.corpus.cli import main
 
-main()
+raise SystemExit(main())

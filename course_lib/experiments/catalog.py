@@ -61,7 +61,7 @@ def run_or_check(command: str, name: str) -> tuple[bool, list[str]]:
     import traceback
 
     from course_lib import seed_everything
-    from course_lib.experiments.store import MissingResultError, load_result, save_result
+    from course_lib.experiments.store import MissingResultError, load_result, path_of, save_result
 
     e = experiments()[name]
     seed_everything(0)
@@ -74,9 +74,14 @@ def run_or_check(command: str, name: str) -> tuple[bool, list[str]]:
             return True, [f"{e.name}: {seconds:.0f} s → {path}"]
         try:
             stored = load_result(e.name, e.version)["results"]
-        except MissingResultError as err:
+        except MissingResultError as err:  # also BadResultError: not JSON, broken pattern
             return False, [f"✗ {e.name}: {err}"]
-        problems = e.reproduce(stored)
+        try:
+            problems = e.reproduce(stored)
+        except KeyError as err:  # the stored results lack what the check reads
+            return False, [f"✗ {e.name}: {path_of(e.name)} has no key {err.args[0]!r} in "
+                           f"its results, which the check reads (an incomplete or older "
+                           f"file); re-run `python -m course_lib.experiments run {e.name}`"]
     except Exception:  # report, and let the other experiments finish
         return False, [f"✗ {e.name} failed:", traceback.format_exc()]
     seconds = time.perf_counter() - start

@@ -1,6 +1,6 @@
 """Learning-rate sweeps over seeds: a fair comparison of recurrent models on the synthetic tasks.
 
-Models compared against each other each get their own learning rate (COURSE_DESIGN §8): every
+Models compared against each other each get their own learning rate (CONTRIBUTING.md, "Changing a notebook"): every
 arm is trained with every rate of a small grid on a few seeds, the rate is **selected on the
 validation stream** (never on the test set), and the test scores of the selected rate are
 what a notebook reports and checks. Tasks and runners are those of
