@@ -48,6 +48,63 @@ def test_value_clip_angle():
         check_value_clip_angle(0.0)
 
 
+def test_my_clip_norm_stub_gets_the_same_message_as_the_other_checkers():
+    def stub(grads, max_norm):
+        raise NotImplementedError()
+
+    with gives_hint("NotImplementedError: replace the stub"):
+        check_my_clip_norm(stub)
+    with gives_hint("should be a function"):
+        check_my_clip_norm({"a": 1})
+
+
+def _norms():
+    from course_lib.exercises.nb04 import _cases
+
+    return [clip_grad_norm(g, m)[1] for g, m in _cases()]
+
+
+@pytest.mark.parametrize("bad, match", [
+    (lambda g, m: (clip_grad_norm(g, m)[0], None), "total_norm, is None"),
+    (lambda g, m: (clip_grad_norm(g, m)[0], float("nan")), "NaN"),
+    (lambda g, m: (clip_grad_norm(g, m)[0], float("inf")), "infinite"),
+    (lambda g, m: (clip_grad_norm(g, m)[0], str(clip_grad_norm(g, m)[1])), "string"),
+    (lambda g, m: (clip_grad_norm(g, m)[0], np.ones(3)), "ndarray of shape"),
+    (lambda g, m: clip_grad_norm(g, m)[0], "pair"),
+    (lambda g, m: (list(clip_grad_norm(g, m)[0].values()), clip_grad_norm(g, m)[1]), "dict"),
+    (lambda g, m: ({k: v.ravel() for k, v in clip_grad_norm(g, m)[0].items()},
+                   clip_grad_norm(g, m)[1]), "shape"),
+    (lambda g, m: ({k: v * np.nan for k, v in clip_grad_norm(g, m)[0].items()},
+                   clip_grad_norm(g, m)[1]), "NaN or inf"),
+    (lambda g, m: ({k: "x" for k in g}, clip_grad_norm(g, m)[1]), "numeric array"),
+])
+def test_my_clip_norm_bad_returns_give_hints(bad, match):
+    with gives_hint(match, *_norms()):
+        check_my_clip_norm(bad)
+
+
+def test_value_clip_angle_accepts_the_precision_the_exercise_asks_for():
+    ref = value_clip_angle()
+    check_value_clip_angle(round(ref, 2))            # 18.13, correctly rounded
+    check_value_clip_angle(np.float64(ref))
+    check_value_clip_angle(np.array(ref))
+    with gives_hint("close but not within 0.01", ref):
+        check_value_clip_angle(round(ref, 1))        # one decimal is not 0.01° precise
+    with gives_hint("too small", ref):
+        check_value_clip_angle(10.0)
+
+
+@pytest.mark.parametrize("bad, match", [
+    (float("nan"), "NaN"), (float("inf"), "infinite"), (-float("inf"), "infinite"),
+    ("18.13", "string"), ([18.13], "list of shape"), (np.array([18.1, 18.2]), "ndarray of shape"),
+    (True, "bool"),
+])
+def test_value_clip_angle_rejects_non_numbers_with_hints(bad, match):
+    with gives_hint(match, value_clip_angle()) as err:
+        check_value_clip_angle(bad)
+    assert "too large" not in str(err.value) and "too small" not in str(err.value)
+
+
 # --- Exercise 3: a threshold that makes the runs converge (the checker trains them) --------
 
 def _fake_run(acc, clipped, final=0.7, max_norm=40.0):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator
 
 PLAIN, CLIPPED, TAU_COLOR = "C3", "C0", "C1"  # no clipping, clipping, the threshold line
 
@@ -125,13 +126,20 @@ def plot_seed_traces(pairs: dict, tau: float, block: int, title: str = "") -> Fi
     return fig
 
 
-def _dots(ax, x, per_x, color, label, offset=1.0, jitter=0.04, center=np.mean):
-    """Each seed's value as a dot at ``x * offset`` (log axis), ``center`` (the mean) as a bar."""
+def _dots(ax, x, per_x, color, label, offset=1.0, jitter=0.04, center=np.mean, floor=None):
+    """Each seed's value as a dot at ``x * offset`` (log axis), ``center`` (the mean) as a bar.
+
+    With ``floor`` (a log y-axis), values below it — zeros — are drawn at ``floor``; the bar
+    is the centre of the true values, drawn at ``floor`` if it is below.
+    """
     for k, (xv, vals) in enumerate(zip(x, per_x, strict=True)):
         vals = np.asarray(vals, float)
+        mid = center(vals)
+        if floor is not None:
+            vals, mid = np.maximum(vals, floor), max(mid, floor)
         xs = xv * offset * np.exp(jitter * (np.arange(len(vals)) - (len(vals) - 1) / 2))
         ax.plot(xs, vals, "o", color=color, ms=4, alpha=0.8, label=label if k == 0 else None)
-        ax.plot([xs[0], xs[-1]], [center(vals)] * 2, "-", color=color, lw=2.5)
+        ax.plot([xs[0], xs[-1]], [mid] * 2, "-", color=color, lw=2.5)
 
 
 def plot_lr_sweep(lrs, arms: dict, chance: float, solved: float, title: str = "") -> Figure:
@@ -186,7 +194,10 @@ def plot_threshold_sweep(thresholds, accuracy, steps_to, clipped_pct, steps: int
     ax_a, ax_s, ax_c = fig.subplots(1, 3, sharex=True)
     never = steps * 1.15
     _dots(ax_a, th, accuracy, CLIPPED, "one seed (bar: mean; steps: median)")
-    _dots(ax_c, th, clipped_pct, CLIPPED, None)
+    # % clipped on a log axis: one clipped step is 100/steps %; a run never clipped sits on
+    # a line below that, labelled "never" (a log axis has no 0)
+    pct_never = 100 / steps / 3
+    _dots(ax_c, th, clipped_pct, CLIPPED, None, floor=pct_never)
     reached = [[never if s is None else s for s in per] for per in steps_to]
     _dots(ax_s, th, reached, CLIPPED, None, center=np.median)
     if unclipped is not None:
@@ -209,7 +220,12 @@ def plot_threshold_sweep(thresholds, accuracy, steps_to, clipped_pct, steps: int
     ax_a.set(ylim=(0, 1.05), ylabel="test accuracy", title="outcome")
     ax_s.set(ylim=(0, never * 1.08), ylabel="steps",
              title="steps until loss < " + (f"{level:g}" if level else "level"))
-    ax_c.set_yscale("symlog", linthresh=0.1)  # 0 % stays visible at the bottom
-    ax_c.set(ylim=(0, 150), ylabel="% of steps clipped", title="how often clipping fires")
+    ax_c.set_yscale("log")
+    ax_c.axhline(pct_never, color="gray", lw=0.6)
+    decades = [d for d in (0.01, 0.1, 1, 10, 100) if d > 100 / steps / 1.5]
+    ax_c.set_yticks([pct_never, *decades], ["never", *(f"{d:g}" for d in decades)])
+    ax_c.yaxis.set_minor_locator(LogLocator(subs="auto"))
+    ax_c.set(ylim=(pct_never / 1.6, 150), ylabel="% of steps clipped",
+             title="how often clipping fires")
     _legend_below(fig)
     return fig

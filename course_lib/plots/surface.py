@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+TRAJECTORY_COLORS = ("C0", "C1", "C3", "C6", "C4", "C5", "C7", "C9")
+"""Default trajectory colours: the tab10 cycle without green (C2) and olive (C8), which
+vanish on viridis's green and yellow plateaus."""
+
 
 def plot_linear_neuron(w, loss, grad, marks=(0.99, 1.0, 1.01), T: int = 1000) -> Figure:
     """Loss ``(w^{T-1} - target)²`` (left) and ``|dL/dw|`` (right) against w, log scales.
@@ -48,7 +52,8 @@ def _draw_trajectory(ax, W, B, tr, color, ls, label, slot):
     p = tr.params
     finite = np.isfinite(p).all(axis=1)
     ax.plot(p[finite, 0], p[finite, 1], ls, color=color, lw=1.5, marker=".", ms=3, label=label)
-    ax.plot(*p[0], "o", color=color, mec="white", ms=7)
+    # a black rim keeps the start visible on the yellow plateau as on the dark valley
+    ax.plot(*p[0], "o", color=color, mec="black", mew=1.2, ms=8)
     inside = ((p[:, 0] >= W.min()) & (p[:, 0] <= W.max()) & (p[:, 1] >= B.min())
               & (p[:, 1] <= B.max()) & finite)
     if not inside.all():  # the run left the window: say where it went
@@ -72,7 +77,7 @@ def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
         trajectories: ``{label: Trajectory}``; each is drawn from its start (big dot).
             A run that leaves the window is annotated with where it ended.
         linestyles: ``{label: "-" | "--" | ":"}``; default solid.
-        colors: ``{label: matplotlib colour}``; default the colour cycle (green skipped).
+        colors: ``{label: matplotlib colour}``; default :data:`TRAJECTORY_COLORS` in turn.
         title: figure title.
     """
     trajectories = trajectories or {}
@@ -82,7 +87,7 @@ def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
     cs = _draw_surface(ax_s, W, B, E)
     fig.colorbar(cs, ax=ax_s, label="E(w, b)")
     for i, (label, tr) in enumerate(trajectories.items()):
-        color = colors.get(label, f"C{i % 10}" if i % 10 != 2 else "C8")  # green hides on viridis
+        color = colors.get(label, TRAJECTORY_COLORS[i % len(TRAJECTORY_COLORS)])
         ls = linestyles.get(label, "-")
         _draw_trajectory(ax_s, W, B, tr, color, ls, label, i)
         loss = np.where(np.isfinite(tr.loss), tr.loss, np.nan)
