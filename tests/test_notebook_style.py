@@ -97,3 +97,18 @@ def test_no_result_reported_only_in_prose(path):
     found = [p for p in ("when we ran", "when i ran", "in our runs", "in our run,",
                          "we observed", "on our machine") if p in text]
     assert not found, f"{path.name}: a result told in prose ({found}); compute and check it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_every_check_is_on_the_ledger_and_the_notebook_shows_its_table(path):
+    """The first code cell sets up the notebook's Ledger; after the Summary, a section
+    "Claims checked in this notebook" shows ``ledger.table()`` (CONTRIBUTING.md)."""
+    all_cells = cells(path)
+    first = next(source(c) for c in all_cells if c["cell_type"] == "code")
+    assert f'Ledger("{path.name[:2]}")' in first, (
+        f'{path.name}: the first code cell must create Ledger("{path.name[:2]}")')
+    headings = [i for i, c in enumerate(all_cells) if c["cell_type"] == "markdown"
+                and "claims checked in this notebook" in source(c).lower()]
+    assert headings, f"{path.name} has no 'Claims checked in this notebook' section"
+    assert any("ledger.table()" in source(c) for c in all_cells[headings[0]:]
+               if c["cell_type"] == "code"), f"{path.name}: the claims section shows no ledger.table()"
