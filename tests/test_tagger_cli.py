@@ -215,3 +215,18 @@ def test_device_choice(corpus, capsys):
     assert main(["train", str(corpus), *TINY, "--epochs", "1", "--device", "auto"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["device"] == "cpu" and out["peak_memory_mb"] < 2048
+
+
+def test_predict_into_a_pipe_closed_early_is_not_an_error(trained, tmp_path):
+    """`predict … | head -1`: the reader closes the pipe; no traceback, exit status 0."""
+    _, save = trained
+    lines = tmp_path / "many.txt"
+    lines.write_text("fly from boston to denver\n" * 20000, encoding="utf-8")
+    env = dict(os.environ, COURSE_LIB_PROGRESS="0")
+    proc = subprocess.Popen([sys.executable, "-m", "course_lib.tagger", "predict", str(save),
+                             str(lines)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    proc.stdout.close()                    # what `head -1` does after its line
+    _, err = proc.communicate(timeout=180)
+    assert json.loads(first)["tokens"][0] == "fly"
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()[-500:]

@@ -50,6 +50,7 @@ from tools.pages import (
     twin_language,
     twin_links,
 )
+from tools.student_version import student_notebook
 
 _NAV = ('<nav style="padding:.5em 1em;font-family:sans-serif">'
         '<a href="index.html">{index}</a> · <a href="glossary.html">{glossary}</a>{twin}'
@@ -69,7 +70,8 @@ def build_page(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
 
     Raises RuntimeError if the page would still load anything from another host.
     """
-    nb = nbformat.read(notebook, as_version=4)
+    # learners read the site: the student version (solutions stubbed), as for the slides
+    nb, _ = student_notebook(nbformat.read(notebook, as_version=4), notebook.name)
     nb, counts = static_explorers(nb, notebook.stem, out)
     exporter = make_exporter("html", prefix="assets" if lang == "en" else "../assets")
     exporter.language_code = lang

@@ -19,8 +19,8 @@ fingerprint of the English text the block translates (:func:`fingerprint`). When
 cell changes, its fingerprint changes and the block is *stale*: ``status`` lists it with the
 new English text, a translator updates the block and its header, and ``build`` succeeds again.
 The build also rewrites links that leave ``notebooks/`` (``../CLAIMS.md`` becomes
-``../../CLAIMS.md``) and puts a link to the other language at the top of both editions'
-first cells' neighbourhood (the Chinese notebook's first line).
+``../../CLAIMS.md``) and puts a link to the English version on the Chinese notebook's first
+line (the English notebooks are not changed by the build; the slides and site link both ways).
 """
 
 from __future__ import annotations

@@ -26,10 +26,12 @@ TEXT = {
     "en": {"html_lang": "en", "name": "English", "course": COURSE_TITLE,
            "glossary_line": 'Key terms in English and Chinese: <a href="glossary.html">'
                             "glossary (术语表)</a>",
+           "claims_line": 'What the lecture claims and what this course measured: the '
+                          '<a href="claims.html">claims ledger</a>',
            "glossary_title": "Glossary 术语表", "back": "← index", "course_index": "← course index",
            "glossary": "glossary", "decks": "☰ decks", "slides": "{n} slides",
-           "site_intro": "A static copy of the course notebooks with their outputs. To run the "
-                         "code, open the notebooks in JupyterLab (<code>make lab</code>, see the "
+           "site_intro": "A static copy of the course notebooks with their outputs, exercises "
+                         "without their solutions (the student version). To run the code, open the notebooks in JupyterLab (<code>make lab</code>, see the "
                          "README).",
            "slides_title": "{course}: slides",
            "slides_intro": "Lecture slides of the course, one deck per notebook, built from the "
@@ -39,9 +41,11 @@ TEXT = {
                            "offline, straight from disk."},
     "zh": {"html_lang": "zh-CN", "name": "中文", "course": "训练循环神经网络",
            "glossary_line": '中英术语对照：<a href="glossary.html">术语表（glossary）</a>',
+           "claims_line": '讲义中的论断与本课程的实测结论：<a href="../claims.html">论断台账'
+                          '（claims ledger，英文）</a>',
            "glossary_title": "术语表 Glossary", "back": "← 目录", "course_index": "← 课程目录",
            "glossary": "术语表", "decks": "☰ 目录", "slides": "{n} 张幻灯片",
-           "site_intro": "课程笔记本的静态版本，附带已保存的输出。要运行代码，请在 JupyterLab 中"
+           "site_intro": "课程笔记本的静态版本，附带已保存的输出；练习不含答案（学生版）。要运行代码，请在 JupyterLab 中"
                          "打开笔记本（<code>make lab</code>，见 README）。",
            "slides_title": "{course}：幻灯片",
            "slides_intro": "本课程的讲课幻灯片，每个笔记本一套，由学生版生成（不含答案）。"
@@ -250,5 +254,6 @@ def index_page(heading: str, intro: str, entries: list[dict], glossary: bool, la
              f'<p class="lead">{intro}</p>']
     if glossary:
         parts.append(f"<p>{TEXT[lang]['glossary_line']}</p>")
+    parts.append(f"<p>{TEXT[lang]['claims_line']}</p>")  # claims.html: render_claims
     parts.append(f'<ul class="cards">{"".join(cards)}</ul>')
     return html_page(heading, "\n".join(parts), maths=True, lang=lang, assets=assets)
