@@ -12,13 +12,7 @@ from course_lib.experiments.runs import run_adding, run_cue, steps_to_reach
 from course_lib.experiments.store import MissingResultError, load_result, save_result
 from course_lib.experiments.tagging import epoch_batches, predict_tags, train_tagger
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def test_unknown_kinds_and_misplaced_options_are_refused():

@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 import pytest
-import torch
 from matplotlib.figure import Figure
 
 from course_lib.experiments import clipping as exp
@@ -17,12 +16,7 @@ SMALL = dict(exp.CONFIG, steps=120, seeds=[0, 1], lrs=[0.3, 1.0], thresholds=[0.
              n_valid=50, n_test=50, window=20)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def test_listed_in_the_catalog():

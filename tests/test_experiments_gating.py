@@ -13,13 +13,7 @@ from course_lib.experiments import gru, lstm, sweep
 from course_lib.experiments.runs import TEST_STREAM, VALID_STREAM, adding_data, run_adding, run_cue
 from course_lib.experiments.store import load_result
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def test_validation_does_not_change_training_and_is_not_the_test_set():

@@ -11,13 +11,7 @@ from course_lib.experiments.catalog import experiments
 from course_lib.experiments.runs import run_adding, run_cue
 from course_lib.tasks import attractor_cue_task
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 @pytest.fixture

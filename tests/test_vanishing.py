@@ -18,14 +18,7 @@ from course_lib.vanishing import (
     state_gradients,
 )
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    # Tiny models: a second intra-op thread only adds contention (and nondeterminism).
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def torch_state_grad_norms(params, x, h0, nonlinearity, dh_last):

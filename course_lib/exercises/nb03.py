@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, call_learner, passed, require, require_answer
+from course_lib.exercises import (
+    ExerciseError,
+    as_number,
+    call_learner,
+    passed,
+    require,
+    require_answer,
+)
 from course_lib.surface import pascanu_loss_grad
-
-
-def as_number(value, name: str, what: str = "a number") -> float:
-    """``value`` as a finite float, or an :class:`ExerciseError` that says what is wrong.
-
-    Accepts Python and numpy real numbers and 0-d / one-element numpy arrays; rejects None,
-    bools, strings, lists, arrays of several entries, NaN and ±inf, naming what was given
-    (never the expected value).
-    """
-    require_answer(value, name)
-    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu":
-        value = value.reshape(()).item()
-    if isinstance(value, str):
-        raise ExerciseError(f"`{name}` is a string (str); it should be {what}: "
-                            "compute it, do not type it in quotes")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        shape = f" of shape {np.shape(value)}" if hasattr(value, "__len__") else ""
-        raise ExerciseError(f"`{name}` is a {type(value).__name__}{shape}; it should be "
-                            f"{what}")
-    value = float(value)
-    if math.isnan(value):
-        raise ExerciseError(f"`{name}` is NaN: somewhere your computation produced "
-                            "0/0, ∞ − ∞ or an overflow; print the intermediate values")
-    if math.isinf(value):
-        raise ExerciseError(f"`{name}` is infinite: an overflow somewhere; print the "
-                            "intermediate values")
-    return value
 
 
 def check_linear_output(fn) -> None:

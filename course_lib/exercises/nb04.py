@@ -7,8 +7,14 @@ import math
 import numpy as np
 
 from course_lib.clipping import angle_degrees, clip_grad_norm, clip_grad_value
-from course_lib.exercises import ExerciseError, call_learner, passed, require, require_answer
-from course_lib.exercises.nb03 import as_number
+from course_lib.exercises import (
+    ExerciseError,
+    as_number,
+    call_learner,
+    passed,
+    require,
+    require_answer,
+)
 
 
 def _cases():

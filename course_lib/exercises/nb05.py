@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, call_learner, passed, require, require_answer
-
-
-def _float_array(value, name: str, shape: tuple) -> np.ndarray:
-    """``value`` as a finite float array of ``shape``, or a hint saying what is wrong with it."""
-    require(value is not None, f"{name} is None: return the array (did you forget `return`?)")
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError):
-        arr = np.asarray(None, dtype=object)
-    require(arr.dtype.kind in "fiu", f"{name} should be an array of numbers, got "
-                                     f"{type(value).__name__}"
-                                     + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else ""))
-    require(arr.shape == tuple(shape), f"{name} has shape {arr.shape} but should be "
-                                       f"{tuple(shape)}")
-    arr = arr.astype(np.float64)
-    bad = int(np.sum(~np.isfinite(arr)))
-    require(bad == 0, f"{name} has {bad} entries that are NaN or infinite: look for a division "
-                      "by zero or an overflow")
-    return arr
+from course_lib.exercises import (
+    ExerciseError,
+    call_learner,
+    finite_array,
+    passed,
+    require,
+    require_answer,
+)
 
 
 def check_step_jacobian(step_jacobian) -> None:
@@ -39,7 +27,7 @@ def check_step_jacobian(step_jacobian) -> None:
         z = rng.standard_normal(H)
         h_t = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0.0)
         fprime = 1 - h_t**2 if nonlinearity == "tanh" else (h_t > 0).astype(float)
-        got = _float_array(call_learner(step_jacobian, h_t.copy(), W.copy(), nonlinearity),
+        got = finite_array(call_learner(step_jacobian, h_t.copy(), W.copy(), nonlinearity),
                            f"the Jacobian ({nonlinearity})", (H, H))
         expected = fprime[:, None] * W
         if np.allclose(got, expected, atol=1e-12):
@@ -109,7 +97,7 @@ def check_irnn_init(irnn_init) -> None:
         value = getattr(rnn, name, None)
         require(isinstance(value, torch.Tensor), f"rnn.{name} is no longer a tensor: change "
                                                  "the parameters in place (copy_, normal_, zero_)")
-        _float_array(value.detach().double().numpy(), f"rnn.{name}", shape)
+        finite_array(value.detach().double().numpy(), f"rnn.{name}", shape)
     W_hh = rnn.weight_hh_l0.detach().double().numpy()
     dev = float(np.max(np.abs(W_hh - np.eye(H))))
     require(dev < 1e-7, f"weight_hh_l0 is not the identity: max |W_hh − I| = {dev:.3g}")

@@ -5,28 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import ExerciseError, call_learner, passed, require
+from course_lib.exercises import ExerciseError, call_learner, finite_array, passed, require
 from course_lib.lstm_np import gate_slice, init_params, lstm_step_forward, reorder_gates
 from course_lib.np_common import sigmoid
-
-
-def _float_array(value, name: str, shape: tuple, note: str = "") -> np.ndarray:
-    """``value`` as a finite float array of ``shape``, or a hint saying what is wrong with it."""
-    require(value is not None, f"{name} is None: return the array (did you forget `return`?)")
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError):
-        arr = np.asarray(None, dtype=object)
-    require(arr.dtype.kind in "fiu", f"{name} should be an array of numbers, got "
-                                     f"{type(value).__name__}"
-                                     + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else ""))
-    require(arr.shape == tuple(shape), f"{name} has shape {arr.shape} but should be "
-                                       f"{tuple(shape)}{note}")
-    arr = arr.astype(np.float64)
-    bad = int(np.sum(~np.isfinite(arr)))
-    require(bad == 0, f"{name} has {bad} entries that are NaN or infinite: look for a division "
-                      "by zero or an overflow")
-    return arr
 
 
 def check_lstm_step(lstm_step) -> None:
@@ -41,7 +22,7 @@ def check_lstm_step(lstm_step) -> None:
                                                              ("W_ih", "W_hh", "b_ih", "b_hh")))
     require(isinstance(out, tuple) and len(out) == 2,
             "lstm_step should return a tuple (h_t, c_t)")
-    h_t, c_t = (_float_array(a, name, (N, H)) for a, name in zip(out, ("h_t", "c_t"), strict=True))
+    h_t, c_t = (finite_array(a, name, (N, H)) for a, name in zip(out, ("h_t", "c_t"), strict=True))
     h_ref, c_ref, _ = lstm_step_forward(x, h, c, p)
     if np.allclose(h_t, h_ref, atol=1e-10) and np.allclose(c_t, c_ref, atol=1e-10):
         return passed("lstm_step matches torch.nn.LSTM's equations (gates i, f, g, o)")
@@ -84,7 +65,7 @@ def check_set_forget_bias(set_forget_bias) -> None:
         require(k in after, f"lstm.{k} is gone: change the biases in place, do not replace them")
         require(after[k].shape == v.shape, f"lstm.{k} has shape {tuple(after[k].shape)} but "
                                            f"should keep its shape {tuple(v.shape)}")
-        _float_array(after[k].double().numpy(), f"lstm.{k}", tuple(v.shape))
+        finite_array(after[k].double().numpy(), f"lstm.{k}", tuple(v.shape))
     f = gate_slice("f", H)
     eff = (after["bias_ih_l0"] + after["bias_hh_l0"])[f].numpy()
     for k in ("weight_ih_l0", "weight_hh_l0"):
@@ -114,7 +95,7 @@ def check_cell_gradient(grad_to_c0) -> None:
     activations ``f`` (T, H) (gates held fixed): the product ∏_t f_t, unit by unit."""
     rng = np.random.default_rng(7)
     f = rng.uniform(0.5, 1.0, size=(6, 4))
-    got = _float_array(call_learner(grad_to_c0, f.copy()), "your answer", (4,),
+    got = finite_array(call_learner(grad_to_c0, f.copy()), "your answer", (4,),
                        note=": (H,), one number per hidden unit")
     expected = f.prod(axis=0)
     if np.allclose(got, expected, rtol=1e-10):
@@ -214,7 +195,7 @@ def check_lstm_step_backward(lstm_step_backward) -> None:
                         f"got {type(value).__name__}")
     got = require_gradients(got, shapes, "lstm_step_backward")
     for key in shapes:
-        _float_array(got[key], f"lstm_step_backward: gradient {key!r}", shapes[key])
+        finite_array(got[key], f"lstm_step_backward: gradient {key!r}", shapes[key])
     autograd = _torch_lstm_step(params, x_t, h_prev, c_prev, dh_t, dc_t)
     arrays = {**params, "x": x_t, "h_prev": h_prev, "c_prev": c_prev}
     numerical = numerical_gradients(
