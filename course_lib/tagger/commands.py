@@ -98,7 +98,7 @@ def _train(args) -> int:
         bidirectional=args.direction == "bi", num_layers=args.layers, hidden_size=args.hidden,
         embedding_dim=args.embedding, char_channels=args.char_channels, dropout=args.dropout,
         word_dropout=args.word_dropout, crf=args.output_layer == "crf",
-        intent_to_slots=args.intent_to_slots)
+        intent_to_slots=args.intent_to_slots, token_intent=args.intent_level == "token")
     runs, best = [], None
     for seed in range(args.seed, args.seed + args.seeds):
         seed_everything(seed, threads=torch.get_num_threads())
