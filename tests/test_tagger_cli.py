@@ -137,6 +137,64 @@ def test_predict_and_evaluate_refuse_files_that_are_not_taggers(tmp_path, corpus
                        "none.pt: model file not found")
 
 
+def _edited_model(save: Path, target: Path, edit) -> Path:
+    raw = torch.load(save, weights_only=True)
+    edit(raw)
+    torch.save(raw, target)
+    return target
+
+
+def _bad_model(kind: str, save: Path, tmp: Path) -> Path:
+    """A model file that is wrong in one way (``save`` is a good one to start from)."""
+    if kind == "text renamed .pt":
+        (tmp / "notes.pt").write_text("flights from boston to denver\n", encoding="utf-8")
+        return tmp / "notes.pt"
+    if kind == "folder":
+        (tmp / "models").mkdir()
+        return tmp / "models"
+    if kind == "empty":
+        (tmp / "empty.pt").write_bytes(b"")
+        return tmp / "empty.pt"
+    if kind == "binary noise":
+        (tmp / "noise.pt").write_bytes(bytes(range(256)) * 4)
+        return tmp / "noise.pt"
+    if kind == "truncated":
+        (tmp / "half.pt").write_bytes(save.read_bytes()[: save.stat().st_size // 2])
+        return tmp / "half.pt"
+    if kind == "shapes differ from config":
+        return _edited_model(save, tmp / "shape.pt",
+                             lambda raw: raw["config"].update(hidden_size=24))
+    if kind == "version is a string":
+        return _edited_model(save, tmp / "vstr.pt", lambda raw: raw.update(version="2"))
+    if kind == "lowercase is not a bool":
+        return _edited_model(save, tmp / "low.pt", lambda raw: raw.update(lowercase="yes"))
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind,words", [
+    ("text renamed .pt", ["notes.pt: not a saved tagger", "a text file"]),
+    ("folder", ["models: a folder, not a model file"]),
+    ("empty", ["empty.pt: not a saved tagger", "empty file"]),
+    ("binary noise", ["noise.pt: not a saved tagger", "not a file written by torch.save"]),
+    ("truncated", ["half.pt: not a saved tagger", "damaged or truncated"]),
+    ("shapes differ from config",
+     ["shape.pt: damaged tagger file", "has shape", "its config", "hidden_size"]),
+    ("version is a string", ["vstr.pt: damaged tagger file", "the string '2'",
+                             "not an integer"]),
+    ("lowercase is not a bool", ["low.pt: damaged tagger file", "'lowercase'", "true or false"]),
+])
+def test_model_file_errors_are_one_precise_line(trained, tmp_path, kind, words):
+    """Exit status 2, one line naming the file and what is wrong, no traceback, no warning."""
+    _, save = trained
+    path = _bad_model(kind, save, tmp_path)
+    for proc in (run("predict", path, stdin="flights to boston\n"),
+                 run("evaluate", path, tmp_path)):
+        assert_clean_error(proc, 2, *words)
+        assert len([x for x in proc.stderr.splitlines() if x.strip()]) == 1, proc.stderr
+    if kind == "binary noise":  # random bytes are not "Python objects weights_only refuses"
+        assert "weights_only" not in proc.stderr
+
+
 def test_nan_guard_exits_3_and_saves_nothing(corpus, tmp_path):
     proc = run("train", corpus, *TINY, "--lr", "1e30", "--save", tmp_path / "nan.pt")
     assert_clean_error(proc, 3, "training stopped", "became", "--lr", "Nothing was saved")

@@ -10,7 +10,9 @@ The file is a ``torch.save`` of a plain dictionary::
 ``weights_only=True`` unpickles only tensors and plain containers, so a file cannot run code
 when it is loaded (PyTorch's advice for files from elsewhere). The format version changes
 whenever the meaning of a file changes; a file of another version, a file that is not a saved
-tagger and a file with non-finite weights get a :class:`TaggerFileError` naming the file.
+tagger (a folder, an empty, text or truncated file), a field of the wrong type, tensors whose
+shapes do not fit the config, and non-finite weights get a :class:`TaggerFileError`: one line
+naming the file and what is wrong.
 Version 1 (``course_lib`` before the joint model) stored a bare ``state_dict`` plus a
 ``PATH.json`` beside it.
 """
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
@@ -81,52 +85,191 @@ def _plain(value):
     return value
 
 
+ZIP_MAGIC = b"PK\x03\x04"  # torch.save's format since PyTorch 1.6 is a zip archive
+
+
+def _what_it_is(head: bytes) -> str:
+    """Why a file that ``torch.load`` could not read is not a saved tagger, from its first bytes."""
+    if not head:
+        return "it is an empty file (0 bytes)"
+    if head.startswith(ZIP_MAGIC):
+        return ("it is a zip archive torch.load cannot read: damaged or truncated (e.g. an "
+                "interrupted copy), or not written by torch.save")
+    if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5:
+        return ("it is a Python pickle that weights_only=True cannot read; train --save "
+                "writes a torch.save zip file")
+    if b"\0" not in head:
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError as err:  # a character cut at the end of the sample is fine
+            text = head[:err.start].decode("utf-8") if err.start > len(head) - 4 else None
+        if text is not None and text.strip():
+            first = text.strip().splitlines()[0][:40]
+            return (f"it is a text file (it begins {first!r}); train --save writes a binary "
+                    "file")
+    return "not a file written by torch.save"
+
+
+def _check_types(path: Path, payload: dict) -> None:
+    version = payload.get("version")
+    if version is None:
+        raise TaggerFileError(f"{path}: damaged tagger file: it has no format 'version'")
+    if isinstance(version, bool) or not isinstance(version, int):
+        what = (f"the string {version!r}" if isinstance(version, str)
+                else f"{type(version).__name__} {version!r}")
+        raise TaggerFileError(f"{path}: damaged tagger file: its format 'version' is {what}, "
+                              f"not an integer (this course_lib reads version {FORMAT_VERSION})")
+    if version != FORMAT_VERSION:
+        raise TaggerFileError(f"{path}: saved tagger of format version {version}, but this "
+                              f"course_lib reads version {FORMAT_VERSION}; {RETRAIN}")
+    missing = [k for k in ("config", "vocabs", "state_dict") if k not in payload]
+    if missing:
+        raise TaggerFileError(f"{path}: damaged tagger file, missing {missing}")
+    for key in ("config", "vocabs", "state_dict"):
+        if not isinstance(payload[key], dict):
+            raise TaggerFileError(f"{path}: damaged tagger file: '{key}' is a "
+                                  f"{type(payload[key]).__name__}, not a dictionary")
+    bad = [k for k, v in payload["state_dict"].items() if not isinstance(v, torch.Tensor)]
+    if bad:
+        raise TaggerFileError(f"{path}: damaged tagger file: state_dict entry {bad[0]!r} is "
+                              f"not a tensor")
+    for name, itos in payload["vocabs"].items():
+        if not isinstance(itos, list) or not all(isinstance(s, str) for s in itos):
+            raise TaggerFileError(f"{path}: damaged tagger file: vocabulary {name!r} is not a "
+                                  "list of strings")
+    if not isinstance(payload.get("lowercase", False), bool):
+        raise TaggerFileError(f"{path}: damaged tagger file: 'lowercase' is "
+                              f"{payload['lowercase']!r}, not true or false")
+
+
 def read_payload(path: str | Path) -> dict:
-    """The checked dictionary stored in a model file (see the module docstring)."""
+    """The checked dictionary stored in a model file (see the module docstring).
+
+    Raises:
+        TaggerFileError: one line naming the file and what is wrong with it: missing, a
+            folder, unreadable, not written by ``torch.save`` (empty, text, damaged or
+            truncated), holding objects ``weights_only`` refuses, not a tagger, of another
+            format version, or with fields of the wrong type.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise TaggerFileError(f"{path}: a folder, not a model file (train --save PATH writes "
+                              "one file)")
     if not path.is_file():
         raise TaggerFileError(f"{path}: model file not found")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError as err:
+        raise TaggerFileError(f"{path}: cannot read the model file ({err.strerror})") from None
+    try:
+        with warnings.catch_warnings():  # e.g. "Detected pickle protocol 4": not the user's job
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # zip, pickle and unpickler errors all mean "not our file"
-        why = ("it holds Python objects that weights_only=True refuses to load"
-               if "weights_only" in str(err) or "Weights only" in str(err)
-               else "not a file written by torch.save")
-        raise TaggerFileError(f"{path}: not a saved tagger ({why})") from None
+        refused = "Unsupported global" in str(err)  # a class outside weights_only's list
+        why = ("it holds Python objects that weights_only=True refuses to load" if refused
+               else _what_it_is(head))
+        raise TaggerFileError(f"{path}: not a saved tagger: {why}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         old = isinstance(payload, dict) and all(isinstance(v, torch.Tensor)
                                                 for v in payload.values())
         hint = (" — it looks like a bare state_dict, as format version 1 saved beside a "
                 "PATH.json; " + RETRAIN) if old and payload else ""
         raise TaggerFileError(f"{path}: not a saved tagger (no '{FORMAT}' format tag){hint}")
-    if payload.get("version") != FORMAT_VERSION:
-        raise TaggerFileError(f"{path}: saved tagger of format version "
-                              f"{payload.get('version')!r}, but this course_lib reads version "
-                              f"{FORMAT_VERSION}; {RETRAIN}")
-    missing = [k for k in ("config", "vocabs", "state_dict") if k not in payload]
-    if missing:
-        raise TaggerFileError(f"{path}: damaged tagger file, missing {missing}")
+    _check_types(path, payload)
     return payload
 
 
-def load_tagger(path: str | Path, device: str | torch.device = "cpu"
-                ) -> tuple[SlotTagger, TaggerVocabs]:
-    """Inverse of :func:`save_tagger`: the model (in eval mode, on ``device``) and its vocabs.
+def _shape_mismatch(model: SlotTagger, state: dict) -> str | None:
+    """What differs between the tensors a config builds and those a file holds, or None."""
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    have = {k: tuple(v.shape) for k, v in state.items()}
+    missing, extra = sorted(want.keys() - have.keys()), sorted(have.keys() - want.keys())
+    differ = [k for k in want if k in have and want[k] != have[k]]
+    if differ:
+        k = differ[0]
+        more = f" (and {_tensors(len(differ) - 1)} more)" if len(differ) > 1 else ""
+        return (f"tensor {k!r} has shape {list(have[k])} in the file, but its config "
+                f"({_config_summary(model.config)}) needs {list(want[k])}{more}")
+    if missing:
+        return f"{_tensors(len(missing))} its config needs missing (first: {missing[0]!r})"
+    if extra:
+        return f"{_tensors(len(extra))} its config does not use (first: {extra[0]!r})"
+    return None
+
+
+def _tensors(n: int) -> str:
+    return f"{n} tensor{'s' if n != 1 else ''}"
+
+
+def _config_summary(config: TaggerConfig) -> str:
+    keys = ("hidden_size", "embedding_dim", "num_layers", "bidirectional", "char_channels",
+            "vocab_size", "num_tags", "num_intents", "num_chars")
+    return ", ".join(f"{k} {getattr(config, k)}" for k in keys)
+
+
+class LoadedTagger(NamedTuple):
+    """What :func:`open_tagger` returns."""
+
+    model: SlotTagger  # in eval mode
+    vocabs: TaggerVocabs
+    lowercase: bool  # lowercase the input before looking words up (see :func:`save_tagger`)
+    info: dict  # how the model was trained, its scores
+
+
+def open_tagger(path: str | Path, device: str | torch.device = "cpu") -> LoadedTagger:
+    """Inverse of :func:`save_tagger`: the model (in eval mode, on ``device``), its
+    vocabularies, whether its input is lowercased, and its ``info``.
+
+    A file saved before the ``lowercase`` field existed loads with ``lowercase=False`` (its
+    input is used as typed, as then).
 
     Raises:
-        TaggerFileError: see the module docstring; the message names the file.
+        TaggerFileError: see :func:`read_payload`; also a config that does not build a model,
+            tensors whose names or shapes do not match the config, vocabularies that do not
+            match the config, or non-finite weights. The message names the file.
     """
     payload = read_payload(path)
     try:
         model = SlotTagger(TaggerConfig(**payload["config"]))
-        model.load_state_dict(payload["state_dict"])
         vocabs = TaggerVocabs(**{k: Vocab(v) for k, v in payload["vocabs"].items()})
     except (TypeError, ValueError, RuntimeError, KeyError) as err:
-        raise TaggerFileError(f"{path}: damaged tagger file ({str(err).splitlines()[0]})"
-                              ) from None
+        raise TaggerFileError(f"{path}: damaged tagger file ({_one_line(err)})") from None
+    wrong = _shape_mismatch(model, payload["state_dict"])
+    if wrong:
+        raise TaggerFileError(f"{path}: damaged tagger file: {wrong}")
+    sizes = {"words": model.config.vocab_size, "tags": model.config.num_tags,
+             "intents": model.config.num_intents, "chars": model.config.num_chars}
+    for name, size in sizes.items():
+        if size and len(getattr(vocabs, name)) != size:
+            raise TaggerFileError(f"{path}: damaged tagger file: the {name} vocabulary holds "
+                                  f"{len(getattr(vocabs, name))} entries, its config says "
+                                  f"{size}")
+    try:
+        model.load_state_dict(payload["state_dict"])
+    except RuntimeError as err:
+        raise TaggerFileError(f"{path}: damaged tagger file ({_one_line(err)})") from None
     if non_finite_tensors(model):
         raise TaggerFileError(f"{path}: the saved weights are not finite")
-    return model.to(device).eval(), vocabs
+    return LoadedTagger(model.to(device).eval(), vocabs, payload.get("lowercase", False),
+                        payload.get("info", {}))
+
+
+def _one_line(err: BaseException) -> str:
+    """An exception's message on one line (torch's span several)."""
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def load_tagger(path: str | Path, device: str | torch.device = "cpu"
+                ) -> tuple[SlotTagger, TaggerVocabs]:
+    """The model (in eval mode, on ``device``) and its vocabularies (:func:`open_tagger`).
+
+    Raises:
+        TaggerFileError: see :func:`open_tagger`; the message names the file.
+    """
+    loaded = open_tagger(path, device)
+    return loaded.model, loaded.vocabs
 
 
 def model_info(path: str | Path) -> dict:
