@@ -288,3 +288,69 @@ def test_predict_into_a_pipe_closed_early_is_not_an_error(trained, tmp_path):
     _, err = proc.communicate(timeout=180)
     assert json.loads(first)["tokens"][0] == "fly"
     assert proc.returncode == 0 and b"Traceback" not in err, err.decode()[-500:]
+
+
+def _predict_lines(save, text):
+    proc = run("predict", save, stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(x) for x in proc.stdout.splitlines()]
+
+
+def test_lowercase_corpus_model_lowercases_its_input_and_reports_it_as_typed(trained):
+    """The tiny corpus is all lowercase (like ATIS and SNIPS): 'Boston' must be read as
+    'boston', not as <unk>; the answer shows the tokens as the user typed them."""
+    proc, save = trained
+    assert torch.load(save, weights_only=True)["lowercase"] is True
+    assert json.loads(proc.stdout)["lowercase"] is True
+    typed = "Flights From BOSTON to New York\n"
+    [cased], [lower] = _predict_lines(save, typed), _predict_lines(save, typed.lower())
+    assert cased["tokens"] == typed.split()
+    assert cased["tags"] == lower["tags"] and cased["intent"] == lower["intent"]
+    assert cased["intent_probability"] == lower["intent_probability"]
+    for c, low in zip(cased["slots"], lower["slots"], strict=True):
+        assert c["text"] == " ".join(typed.split()[c["start"]:c["end"]])
+        assert c["text"].lower() == low["text"]
+    assert "lowercase" in run("predict", "--help").stdout
+
+
+def test_cased_corpus_and_old_model_files_keep_the_input_as_typed(tmp_path, trained):
+    from course_lib.tagger.io import open_tagger
+
+    root = write_tiny_corpus(tmp_path / "cased", sizes=(20, 5, 5))
+    seq_in = root / "train" / "seq.in"
+    seq_in.write_text(seq_in.read_text(encoding="utf-8").replace("boston", "Boston"),
+                      encoding="utf-8")
+    save = tmp_path / "cased.pt"
+    proc = run("train", root, *TINY, "--epochs", "1", "--save", save)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["lowercase"] is False
+    assert open_tagger(save).lowercase is False and "Boston" in open_tagger(save).vocabs.words
+    # a file saved before the field existed loads, and its input is used as typed
+    _, good = trained
+    old = _edited_model(good, tmp_path / "old.pt", lambda raw: raw.pop("lowercase", None))
+    assert open_tagger(old).lowercase is False
+    model, vocabs = open_tagger(old).model, open_tagger(old).vocabs
+    from course_lib.tagger.decode import tag_sentence
+
+    tokens = "Flights from BOSTON to denver".split()
+    [line] = _predict_lines(old, " ".join(tokens) + "\n")
+    want = tag_sentence(model, vocabs, tokens)
+    assert line["tokens"] == tokens and line["tags"] == want.tags
+    assert line["intent"] == want.intent
+
+
+def test_save_tagger_infers_lowercase_from_the_vocabularies(tmp_path):
+    from course_lib.batching import build_vocabs
+    from course_lib.data import Example
+    from course_lib.tagger.io import open_tagger, save_tagger
+    from course_lib.tagger.model import SlotTagger, make_config
+
+    for word, want in (("boston", True), ("Boston", False)):
+        vocabs = build_vocabs([Example(["to", word], ["O", "B-city"], "flight")])
+        path = save_tagger(tmp_path / f"{word}.pt", SlotTagger(make_config(vocabs, hidden_size=4)),
+                           vocabs)
+        assert open_tagger(path).lowercase is want
+        path = save_tagger(tmp_path / f"{word}2.pt",
+                           SlotTagger(make_config(vocabs, hidden_size=4)), vocabs,
+                           lowercase=not want)
+        assert open_tagger(path).lowercase is (not want)

@@ -41,7 +41,10 @@ TRAIN_EPILOG = METRICS_HELP + """
 output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
   {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
 plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, patience
-or time), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config". With --seeds N
+or time), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config", and
+"lowercase": true when every token of the training split is lowercase (as in public ATIS
+and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
+their input. With --seeds N
 each metric is the mean over the N runs, "<metric>_sd" its standard deviation and "runs"
 the per-seed results.
 
@@ -55,7 +58,12 @@ output: one JSON line per input line, e.g.
   {"line": 1, "tokens": ["flights", "to", "boston"], "tags": ["O", "O", "B-toloc.city_name"],
    "slots": [{"type": "toloc.city_name", "start": 2, "end": 3, "text": "boston"}],
    "intent": "flight", "intent_probability": 0.998}
-("end" is exclusive.) An empty line, invalid UTF-8 or a file that is not a saved tagger stops
+("end" is exclusive.)
+case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lowercase" in
+the train output) lowercases each token before looking it up, so "Book" is read as "book",
+not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained
+on cased text, and files saved before this was recorded, take the input as typed.
+An empty line, invalid UTF-8 or a file that is not a saved tagger stops
 with exit status 2 and a message naming the line or file, before anything is printed.
 
 example:
@@ -64,7 +72,8 @@ example:
 EVALUATE_EPILOG = METRICS_HELP + """
 
 output: one JSON line of metrics on stdout (with --report also "per_slot", and the
-conlleval-style table on stderr).
+conlleval-style table on stderr), with "size", "unseen_intents" (gold intents the model never
+saw) and "lowercase" (the tokens were lowercased before lookup, as for predict).
 
 example:
   python -m course_lib.tagger evaluate model.pt path/to/snips/test --report"""

@@ -88,11 +88,12 @@ def _train(args) -> int:
     from course_lib import seed_everything
     from course_lib.batching import build_vocabs
     from course_lib.tagger.evaluate import evaluate, format_report, selection_score, slot_report
-    from course_lib.tagger.io import save_tagger
+    from course_lib.tagger.io import is_lowercase, save_tagger
     from course_lib.tagger.model import SlotTagger, count_parameters, make_config
     from course_lib.tagger.train import NonFiniteError, fit
 
     vocabs = build_vocabs(corpus["train"])
+    lowercase = is_lowercase(t for ex in corpus["train"] for t in ex.tokens)
     config = make_config(
         vocabs, char_features=not args.no_chars, cell=args.cell,
         bidirectional=args.direction == "bi", num_layers=args.layers, hidden_size=args.hidden,
@@ -160,11 +161,12 @@ def _train(args) -> int:
         "peak_memory_mb": _peak_memory_mb(), "parameters": count_parameters(best[1]),
         "threads": torch.get_num_threads(), "device": str(device),
         "train_size": len(corpus["train"]), "dev_size": len(corpus["dev"]),
-        "test_size": len(corpus["test"]), "config": config.to_dict()})
+        "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict()})
     if save is not None:
         try:
             save_tagger(save, best[1], vocabs, info={k: v for k, v in result.items()
-                                                     if k not in ("runs", "per_slot")})
+                                                     if k not in ("runs", "per_slot")},
+                        lowercase=lowercase)
         except (OSError, ValueError) as err:
             return _fail(f"{save}: {err}", 3 if isinstance(err, ValueError) else 2)
         result["saved"] = str(save)
@@ -203,32 +205,33 @@ def _read_utterances(name: str) -> list[list[str]]:
 
 
 def _load(args):
-    from course_lib.tagger.io import load_tagger
+    from course_lib.tagger.io import open_tagger
 
     torch, device = _torch(args)
-    return load_tagger(args.model, device)
+    return open_tagger(args.model, device)
 
 
 def predict(args) -> int:
     from course_lib.tagger.io import TaggerFileError
 
     try:
-        model, vocabs = _load(args)
+        model, vocabs, lowercase, _ = _load(args)
         utterances = _read_utterances(args.file)
     except (TaggerFileError, ValueError, OSError) as err:
         return _fail(str(err))
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.decode import slot_spans
+    from course_lib.tagger.io import model_input
 
-    examples = [Example(t, ["O"] * len(t), "") for t in utterances]
+    examples = [Example(model_input(t, lowercase), ["O"] * len(t), "") for t in utterances]
     try:
         predictions = run(model, examples, vocabs, args.decoder, args.batch_size)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
-    for i, (ex, p) in enumerate(zip(examples, predictions, strict=True), start=1):
+    for i, (tokens, p) in enumerate(zip(utterances, predictions, strict=True), start=1):
         prob = None if p.intent_probability is None else round(p.intent_probability, 4)
-        print(json.dumps({"line": i, "tokens": ex.tokens, "tags": p.tags,
-                          "slots": slot_spans(ex.tokens, p.tags), "intent": p.intent,
+        print(json.dumps({"line": i, "tokens": tokens, "tags": p.tags,  # as typed
+                          "slots": slot_spans(tokens, p.tags), "intent": p.intent,
                           "intent_probability": prob}))
     sys.stdout.flush()
     return 0
@@ -238,20 +241,23 @@ def evaluate(args) -> int:
     from course_lib.tagger.io import TaggerFileError
 
     try:
-        model, vocabs = _load(args)
+        model, vocabs, lowercase, _ = _load(args)
         examples = load_split(args.split_dir, strict_iob=args.strict_iob)
     except (TaggerFileError, CorpusFormatError, ValueError, OSError) as err:
         return _fail(str(err))
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.evaluate import format_report, score, slot_report
+    from course_lib.tagger.io import model_input
 
+    inputs = [ex._replace(tokens=model_input(ex.tokens, lowercase)) for ex in examples]
     try:
-        pred = run(model, examples, vocabs, args.decoder)
+        pred = run(model, inputs, vocabs, args.decoder)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
     metrics = score(examples, pred)
     result = {**_percent(metrics), "size": len(examples),
-              "unseen_intents": sum(ex.intent not in vocabs.intents for ex in examples)}
+              "unseen_intents": sum(ex.intent not in vocabs.intents for ex in examples),
+              "lowercase": lowercase}
     if args.report:
         report = slot_report([ex.tags for ex in examples], [p.tags for p in pred])
         print(format_report(report, metrics), file=sys.stderr)

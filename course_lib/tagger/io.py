@@ -2,10 +2,14 @@
 
 The file is a ``torch.save`` of a plain dictionary::
 
-    {"format": "course_lib.tagger", "version": 2,
+    {"format": "course_lib.tagger", "version": 2, "lowercase": True,
      "config": {...TaggerConfig...},
      "vocabs": {"words": [...], "chars": [...], "tags": [...], "intents": [...]},
      "state_dict": {name: tensor}, "info": {...how it was trained, its scores...}}
+
+``lowercase`` says that the training split was all lowercase (as public ATIS and SNIPS
+copies are), so ``predict`` and ``evaluate`` lowercase their input before looking words up; a
+file without it (saved before it existed) is read as ``False``: the input is used as typed.
 
 ``weights_only=True`` unpickles only tensors and plain containers, so a file cannot run code
 when it is loaded (PyTorch's advice for files from elsewhere). The format version changes
@@ -22,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -45,9 +50,18 @@ def non_finite_tensors(model: torch.nn.Module) -> list[str]:
             if t.is_floating_point() and not bool(torch.isfinite(t).all())]
 
 
+def is_lowercase(tokens: Iterable[str]) -> bool:
+    """True if no token changes under ``str.lower`` (e.g. an ATIS or SNIPS training split)."""
+    return all(t == t.lower() for t in tokens)
+
+
 def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
-                info: dict | None = None) -> Path:
+                info: dict | None = None, lowercase: bool | None = None) -> Path:
     """Write ``model`` (weights, config), its vocabularies and ``info`` to one file.
+
+    ``lowercase``: the training split is all lowercase, so input should be lowercased before
+    it is looked up; None decides from the vocabularies (no word or character of the
+    training split has an upper-case form: ``vocabs.chars`` holds every character of it).
 
     The file is written to ``PATH.tmp`` and renamed, so an interrupted save never leaves a
     half-written model behind.
@@ -60,8 +74,11 @@ def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
         raise ValueError(f"refusing to save a model with non-finite weights in {len(bad)} "
                          f"tensors ({', '.join(bad[:3])}{', …' if len(bad) > 3 else ''})")
     path = Path(path)
+    if lowercase is None:
+        lowercase = is_lowercase(vocabs.words.itos + vocabs.chars.itos)
     payload = {
-        "format": FORMAT, "version": FORMAT_VERSION, "config": model.config.to_dict(),
+        "format": FORMAT, "version": FORMAT_VERSION, "lowercase": bool(lowercase),
+        "config": model.config.to_dict(),
         "vocabs": {name: getattr(vocabs, name).itos for name in TaggerVocabs._fields},
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "info": _plain(info or {}),
@@ -254,6 +271,11 @@ def open_tagger(path: str | Path, device: str | torch.device = "cpu") -> LoadedT
         raise TaggerFileError(f"{path}: the saved weights are not finite")
     return LoadedTagger(model.to(device).eval(), vocabs, payload.get("lowercase", False),
                         payload.get("info", {}))
+
+
+def model_input(tokens: Sequence[str], lowercase: bool) -> list[str]:
+    """The tokens as a model saved with ``lowercase`` looks them up."""
+    return [t.lower() for t in tokens] if lowercase else list(tokens)
 
 
 def _one_line(err: BaseException) -> str:
