@@ -354,3 +354,30 @@ def test_save_tagger_infers_lowercase_from_the_vocabularies(tmp_path):
                            SlotTagger(make_config(vocabs, hidden_size=4)), vocabs,
                            lowercase=not want)
         assert open_tagger(path).lowercase is (not want)
+
+
+@pytest.mark.parametrize("text", ["flights to boston\n\n", "flights to boston\n \n\n",
+                                  "flights to boston\r\n\r\n"])
+def test_predict_trailing_blank_lines_are_not_an_error(trained, tmp_path, text):
+    _, save = trained
+    (tmp_path / "in.txt").write_text(text, encoding="utf-8", newline="")
+    for proc in (run("predict", save, stdin=text), run("predict", save, tmp_path / "in.txt")):
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        [line] = [json.loads(x) for x in proc.stdout.splitlines()]
+        assert line["line"] == 1 and line["tokens"] == ["flights", "to", "boston"]
+
+
+def test_predict_skip_blank_warns_per_line_and_keeps_line_numbers(trained):
+    _, save = trained
+    text = "\nflights to boston\n\n  \nfares to denver\n\n"
+    assert_clean_error(run("predict", save, stdin=text), 2, "<stdin>, line 1: empty line")
+    proc = run("predict", save, "--skip-blank", stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["line"] for x in proc.stdout.splitlines()] == [2, 5]
+    warnings = proc.stderr.splitlines()
+    assert warnings == [f"python -m course_lib.tagger: warning: <stdin>, line {i}: blank line "
+                        "skipped" for i in (1, 3, 4)]
+    assert_clean_error(run("predict", save, "--skip-blank", stdin="\n \n"), 2,
+                       "<stdin>: no input")
+    text = run("predict", "--help").stdout
+    assert "--skip-blank" in text and "one-token-a-line" in text

@@ -54,7 +54,7 @@ examples:
 
 PREDICT_EPILOG = """\
 input: one utterance a line, tokens separated by spaces, UTF-8.
-output: one JSON line per input line, e.g.
+output: one JSON line per input line ("line" is its number in the input), e.g.
   {"line": 1, "tokens": ["flights", "to", "boston"], "tags": ["O", "O", "B-toloc.city_name"],
    "slots": [{"type": "toloc.city_name", "start": 2, "end": 3, "text": "boston"}],
    "intent": "flight", "intent_probability": 0.998}
@@ -63,8 +63,14 @@ case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lo
 the train output) lowercases each token before looking it up, so "Book" is read as "book",
 not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained
 on cased text, and files saved before this was recorded, take the input as typed.
-An empty line, invalid UTF-8 or a file that is not a saved tagger stops
-with exit status 2 and a message naming the line or file, before anything is printed.
+blank lines: blank lines after the last utterance are ignored. Any other blank line stops
+predict with exit status 2 and a message naming it, before anything is printed: in a file
+meant to hold one utterance a line it usually means the file is something else
+(one-token-a-line CoNLL text with blank lines between sentences, or wrapped paragraphs), and
+tagging that line by line would give plausible-looking nonsense. If the blank lines are just
+spacing, add --skip-blank: each is skipped with a warning naming it, and "line" still counts
+every input line. Invalid UTF-8 or a file that is not a saved tagger also stops with exit status 2 and
+a message naming the line or file.
 
 example:
   echo "i want to fly from boston to denver" | python -m course_lib.tagger predict model.pt"""
@@ -208,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="UTF-8 text, one utterance a line (default or '-': stdin)")
     q.add_argument("--batch-size", type=COUNT, default=256,
                    help="utterances per forward pass (default: %(default)s)")
+    q.add_argument("--skip-blank", action="store_true",
+                   help="skip blank lines (a warning on stderr names each) instead of "
+                        "stopping at the first; see 'blank lines' below")
     _common(q)
     e = sub.add_parser("evaluate", help="score a saved model on a split",
                        description="Score a saved model on SPLIT_DIR (seq.in, seq.out, label).",

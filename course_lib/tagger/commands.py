@@ -174,8 +174,18 @@ def _train(args) -> int:
     return 0
 
 
-def _read_utterances(name: str) -> list[list[str]]:
-    """Token lists of the lines of file ``name`` ("-": stdin); errors name the line."""
+def _read_utterances(name: str, skip_blank: bool = False
+                     ) -> tuple[str, list[tuple[int, list[str]]], list[int]]:
+    """The utterances of file ``name`` ("-": stdin), one a line, split at white space.
+
+    Returns ``(where, [(line number, tokens)], [numbers of the blank lines skipped])``.
+    Blank lines (nothing but white space) at the end of the input are ignored; any other blank
+    line is an error naming it, or, with ``skip_blank``, is skipped and listed.
+
+    Raises:
+        ValueError: file not found, invalid UTF-8, a blank line (without ``skip_blank``), no
+            utterance at all; the message names the file and line.
+    """
     if name == "-":
         raw, where = sys.stdin.buffer.read(), "<stdin>"
     else:
@@ -190,18 +200,24 @@ def _read_utterances(name: str) -> list[list[str]]:
         raise ValueError(f"{where}, line {line}: invalid UTF-8 ({err.reason} at byte "
                          f"{err.start}); save the file as UTF-8") from None
     lines = text.removeprefix("\ufeff").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it does not start a new one
+    while lines and not lines[-1].strip():
+        lines.pop()  # the final newline, and blank lines after the last utterance
     if not lines:
         raise ValueError(f"{where}: no input (one utterance a line)")
-    out = []
+    out, blank = [], []
     for i, line in enumerate(lines, start=1):
         tokens = line.split()
-        if not tokens:
+        if tokens:
+            out.append((i, tokens))
+        elif skip_blank:
+            blank.append(i)
+        else:
             raise ValueError(f"{where}, line {i}: empty line (one utterance a line, tokens "
                              "separated by spaces)")
-        out.append(tokens)
-    return out
+    return where, out, blank
+
+
+MAX_BLANK_WARNINGS = 20
 
 
 def _load(args):
@@ -216,9 +232,15 @@ def predict(args) -> int:
 
     try:
         model, vocabs, lowercase, _ = _load(args)
-        utterances = _read_utterances(args.file)
+        where, numbered, blank = _read_utterances(args.file, args.skip_blank)
     except (TaggerFileError, ValueError, OSError) as err:
         return _fail(str(err))
+    for i in blank[:MAX_BLANK_WARNINGS]:
+        print(f"{PROG}: warning: {where}, line {i}: blank line skipped", file=sys.stderr)
+    if len(blank) > MAX_BLANK_WARNINGS:
+        print(f"{PROG}: warning: {where}: {len(blank) - MAX_BLANK_WARNINGS} more blank lines "
+              f"skipped (the last is line {blank[-1]})", file=sys.stderr)
+    utterances = [tokens for _, tokens in numbered]
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.decode import slot_spans
     from course_lib.tagger.io import model_input
@@ -228,7 +250,7 @@ def predict(args) -> int:
         predictions = run(model, examples, vocabs, args.decoder, args.batch_size)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
-    for i, (tokens, p) in enumerate(zip(utterances, predictions, strict=True), start=1):
+    for (i, tokens), p in zip(numbered, predictions, strict=True):
         prob = None if p.intent_probability is None else round(p.intent_probability, 4)
         print(json.dumps({"line": i, "tokens": tokens, "tags": p.tags,  # as typed
                           "slots": slot_spans(tokens, p.tags), "intent": p.intent,
