@@ -381,3 +381,26 @@ def test_predict_skip_blank_warns_per_line_and_keeps_line_numbers(trained):
                        "<stdin>: no input")
     text = run("predict", "--help").stdout
     assert "--skip-blank" in text and "one-token-a-line" in text
+
+
+@pytest.mark.parametrize("argv,guess", [
+    (["trian", "data/"], "train"), (["predcit", "m.pt"], "predict"),
+    (["evalute", "m.pt", "data/test"], "evaluate"), (["Train", "data/"], "train"),
+    (["eval", "m.pt", "data/test"], "evaluate"),
+])
+def test_typo_in_the_command_is_not_taken_for_a_corpus(argv, guess, tmp_path, monkeypatch,
+                                                       capsys):
+    monkeypatch.chdir(tmp_path)  # no folder of that name here
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"error: unknown command {argv[0]!r} (did you mean {guess!r}?)" in err, err
+
+
+def test_a_corpus_folder_named_like_a_typo_still_trains(tmp_path, monkeypatch, capsys):
+    write_tiny_corpus(tmp_path / "trian", sizes=(12, 4, 4))
+    monkeypatch.chdir(tmp_path)
+    assert main(["trian", *TINY, "--epochs", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["train_size"] == 12
+    assert run("nowhere_at_all").stderr.strip().endswith("nowhere_at_all: corpus folder not found")

@@ -2,13 +2,17 @@
 
 The argument parser and the dispatch; the commands themselves are in
 :mod:`course_lib.tagger.commands`. ``python -m course_lib.tagger DATA_DIR …`` (no
-sub-command) means ``train``, as before the sub-commands existed.
+sub-command) means ``train``, as before the sub-commands existed, unless the first word is a
+likely typo of a command and no such file or folder exists (then: unknown command).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
+import os
+import re
 import sys
 
 PROG = "python -m course_lib.tagger"
@@ -22,7 +26,9 @@ seq.in / seq.out / label layout (one utterance a line: tokens, IOB2 tags, intent
   predict   tag sentences (from a file or stdin) with a saved model
   evaluate  score a saved model on one split folder
 
-"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]".
+"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]";
+a first word that is close to a command and names no file or folder ("trian", "predcit") is
+an error: unknown command, with the command it probably meant.
 "python -m course_lib.tagger COMMAND --help" lists the options of a command."""
 
 METRICS_HELP = """\
@@ -233,9 +239,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _misspelt_command(word: str) -> str | None:
+    """The command ``word`` looks like a typo of (``trian`` → ``train``), or None.
+
+    A word that names an existing file or folder, or looks like a path, is a corpus folder
+    (``python -m course_lib.tagger DATA_DIR`` trains), never a typo.
+    """
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_-]*", word) or os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        guess = _misspelt_command(argv[0])
+        if guess:
+            build_parser().error(f"unknown command {argv[0]!r} (did you mean {guess!r}?)")
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
     elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
