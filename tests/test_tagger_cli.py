@@ -404,3 +404,35 @@ def test_a_corpus_folder_named_like_a_typo_still_trains(tmp_path, monkeypatch, c
     assert main(["trian", *TINY, "--epochs", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["train_size"] == 12
     assert run("nowhere_at_all").stderr.strip().endswith("nowhere_at_all: corpus folder not found")
+
+
+def test_time_guard_mid_epoch_is_reported_honestly(corpus, capsys):
+    """A tiny --max-minutes fires after the first step: the JSON says the guard fired, in
+    which epoch, after how many of its steps, and that the kept epoch is that partial one."""
+    argv = ["train", str(corpus), *TINY, "--epochs", "3", "--batch-size", "8",
+            "--max-minutes", "1e-6"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["stopped"] == "time" and out["time_guard_fired"] is True
+    assert out["epochs"] == 1 and out["best_epoch"] == 1
+    assert out["steps_per_epoch"] == 5 and out["last_epoch_steps"] == 1  # 40 utterances / 8
+    assert out["partial_last_epoch"] is True and out["best_epoch_partial"] is True
+    assert "time guard" in captured.err and "after 1 of 5 steps" in captured.err
+    assert "partial" in captured.err
+    # a run the guard does not stop says so too
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--batch-size", "8"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stopped"] == "epochs" and out["time_guard_fired"] is False
+    assert out["last_epoch_steps"] == out["steps_per_epoch"] == 5
+    assert out["partial_last_epoch"] is False and out["best_epoch_partial"] is False
+
+
+def test_seeds_report_each_runs_stop_and_do_not_average_flags(corpus, capsys):
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--seeds", "2",
+                 "--batch-size", "8", "--max-minutes", "1e-6"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["time_guard_fired"] is True and out["stopped"] == "time"
+    assert [r["stopped"] for r in out["runs"]] == ["time", "time"]
+    assert "partial_last_epoch_sd" not in out and out["partial_last_epoch"] is True
+    assert "--max-minutes" in run("train", "--help").stdout

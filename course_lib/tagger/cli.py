@@ -47,12 +47,15 @@ TRAIN_EPILOG = METRICS_HELP + """
 output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
   {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
 plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, patience
-or time), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config", and
-"lowercase": true when every token of the training split is lowercase (as in public ATIS
-and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
-their input. With --seeds N
-each metric is the mean over the N runs, "<metric>_sd" its standard deviation and "runs"
-the per-seed results.
+or time), "time_guard_fired" (true when --max-minutes stopped the run), "steps_per_epoch" and
+"last_epoch_steps" (fewer when the guard cut the last epoch short; that partial epoch was
+scored on dev like the others), "partial_last_epoch", "best_epoch_partial" (the kept epoch
+is that partial one), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config",
+and "lowercase": true when every token of the training split is lowercase (as in public
+ATIS and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
+their input. With --seeds N each metric is the mean over the N runs, "<metric>_sd" its
+standard deviation and "runs" the per-seed results; a true/false field is true if it is
+true in any run, and "stopped" is "mixed" when the runs stopped for different reasons.
 
 examples:
   python -m course_lib.tagger train data
@@ -184,8 +187,10 @@ def _train_parser(sub) -> None:
                    help="weight λ of the intent loss in L_slots + λ L_intent "
                         "(default: %(default)s)")
     t.add_argument("--max-minutes", type=POSITIVE, default=30.0,
-                   help="guard: stop a run after this many minutes, keeping its best epoch; "
-                        "reported when it fires (default: %(default)s)")
+                   help="guard: stop each run (seed) after this many minutes (fractions "
+                        "allowed), keeping its best epoch; an epoch it cuts short is scored "
+                        "on dev like a full one and may be kept; reported when it fires, "
+                        "see 'output' below (default: %(default)s)")
     t.add_argument("--seed", type=_typed(int, 0), default=0,
                    help="first random seed (default: %(default)s)")
     t.add_argument("--seeds", type=COUNT, default=1,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import resource
 import statistics
@@ -101,6 +102,7 @@ def _train(args) -> int:
         word_dropout=args.word_dropout, crf=args.output_layer == "crf",
         intent_to_slots=args.intent_to_slots)
     runs, best = [], None
+    steps_per_epoch = math.ceil(len(corpus["train"]) / args.batch_size)  # bucketed_batches'
     for seed in range(args.seed, args.seed + args.seeds):
         seed_everything(seed, threads=torch.get_num_threads())
         model = SlotTagger(config).to(device)
@@ -113,8 +115,11 @@ def _train(args) -> int:
                    f"{100 * (d['intent_accuracy'] or 0):.2f} sentence "
                    f"{100 * d['sentence_accuracy']:.2f}" if d else "")
             kept = " (best so far)" if h.best_epoch == len(h.epoch_loss) else ""
-            print(f"seed {seed} epoch {len(h.epoch_loss)}: loss {h.epoch_loss[-1]:.4f}{dev}"
-                  f"{kept}", file=sys.stderr, flush=True)
+            done = _last_epoch_steps(h, steps_per_epoch)
+            cut = (f" [partial: {done} of {steps_per_epoch} steps, time guard]"
+                   if done < steps_per_epoch else "")
+            print(f"seed {seed} epoch {len(h.epoch_loss)}{cut}: loss {h.epoch_loss[-1]:.4f}"
+                  f"{dev}{kept}", file=sys.stderr, flush=True)
 
         try:
             hist = fit(model, vocabs, corpus["train"], corpus["dev"], epochs=args.epochs,
@@ -125,15 +130,26 @@ def _train(args) -> int:
                        desc=f"seed {seed}", on_epoch=show)
         except NonFiniteError as err:
             return _fail(f"{err}. Nothing was saved.", 3)
+        last_steps = _last_epoch_steps(hist, steps_per_epoch)
+        partial = last_steps < steps_per_epoch
+        best_partial = partial and hist.best_epoch == len(hist.epoch_loss)
         if hist.stopped == "time":
+            where = (f"during epoch {len(hist.epoch_loss)}, after {last_steps} of "
+                     f"{steps_per_epoch} steps; that partial epoch was scored on dev like the "
+                     "others and " + ("is the one kept" if best_partial else
+                                      f"is not kept (best epoch: {hist.best_epoch})")
+                     if partial else f"after epoch {len(hist.epoch_loss)}; its best epoch "
+                     f"({hist.best_epoch}) is kept")
             print(f"{PROG}: warning: the time guard (--max-minutes {args.max_minutes:g}) "
-                  f"stopped seed {seed} after epoch {len(hist.epoch_loss)}; its best epoch "
-                  f"({hist.best_epoch}) is kept", file=sys.stderr)
+                  f"stopped seed {seed} {where}", file=sys.stderr)
         dev = evaluate(model, corpus["dev"], vocabs, args.decoder)
         test = evaluate(model, corpus["test"], vocabs, args.decoder)
         runs.append({"seed": seed, **_percent(test), **_percent(dev, "dev_"),
                      "epochs": len(hist.epoch_loss), "best_epoch": hist.best_epoch,
-                     "stopped": hist.stopped, "train_seconds": round(hist.seconds, 1)})
+                     "stopped": hist.stopped, "time_guard_fired": hist.stopped == "time",
+                     "steps_per_epoch": steps_per_epoch, "last_epoch_steps": last_steps,
+                     "partial_last_epoch": partial, "best_epoch_partial": best_partial,
+                     "train_seconds": round(hist.seconds, 1)})
         if best is None or selection_score(dev) > best[0]:
             best = (selection_score(dev), model, test)
     result = dict(runs[0])
@@ -142,8 +158,13 @@ def _train(args) -> int:
             values = [r[key] for r in runs]
             if key == "seed" or None in values:
                 continue
+            if isinstance(runs[0][key], bool):  # a flag: true if true in any run
+                result[key] = any(values)
+                continue
             result[key] = round(statistics.fmean(values), 2)
             result[key + "_sd"] = round(statistics.stdev(values), 2)
+        reasons = {r["stopped"] for r in runs}
+        result["stopped"] = reasons.pop() if len(reasons) == 1 else "mixed"
         result["seeds"] = [r["seed"] for r in runs]
         result["runs"] = runs
         result.pop("seed")
@@ -172,6 +193,12 @@ def _train(args) -> int:
         result["saved"] = str(save)
     print(json.dumps(result), flush=True)
     return 0
+
+
+def _last_epoch_steps(hist, steps_per_epoch: int) -> int:
+    """Training steps of the history's last epoch (fewer than an epoch's when the time guard
+    cut it); every epoch before it ran all ``steps_per_epoch``."""
+    return len(hist.step_loss) - (len(hist.epoch_loss) - 1) * steps_per_epoch
 
 
 def _read_utterances(name: str, skip_blank: bool = False
