@@ -379,6 +379,12 @@ def test_predict_skip_blank_warns_per_line_and_keeps_line_numbers(trained):
                         "skipped" for i in (1, 3, 4)]
     assert_clean_error(run("predict", save, "--skip-blank", stdin="\n \n"), 2,
                        "<stdin>: no input")
+    many = run("predict", save, "--skip-blank", stdin="a\n" + "\n" * 25 + "b\n")
+    assert many.returncode == 0 and len(many.stdout.splitlines()) == 2
+    assert many.stderr.splitlines()[19].endswith("line 21: blank line skipped")
+    assert many.stderr.splitlines()[20].endswith(
+        "<stdin>: 5 more blank lines skipped (the last is line 26)")
+    assert len(many.stderr.splitlines()) == 21
     text = run("predict", "--help").stdout
     assert "--skip-blank" in text and "one-token-a-line" in text
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from course_lib.data import CorpusFormatError, Example, load_corpus, load_split
 from course_lib.tagger.cli import PROG
 
+MAX_BLANK_WARNINGS = 20  # predict --skip-blank names this many blank lines, then counts
 PERCENT_KEYS = ("slot_f1", "precision", "recall", "intent_accuracy", "sentence_accuracy",
                 "token_accuracy", "invalid_iob2")
 
@@ -134,12 +135,15 @@ def _train(args) -> int:
         partial = last_steps < steps_per_epoch
         best_partial = partial and hist.best_epoch == len(hist.epoch_loss)
         if hist.stopped == "time":
-            where = (f"during epoch {len(hist.epoch_loss)}, after {last_steps} of "
-                     f"{steps_per_epoch} steps; that partial epoch was scored on dev like the "
-                     "others and " + ("is the one kept" if best_partial else
-                                      f"is not kept (best epoch: {hist.best_epoch})")
-                     if partial else f"after epoch {len(hist.epoch_loss)}; its best epoch "
-                     f"({hist.best_epoch}) is kept")
+            if not partial:
+                where = (f"after epoch {len(hist.epoch_loss)}; its best epoch "
+                         f"({hist.best_epoch}) is kept")
+            else:
+                kept = ("is the one kept" if best_partial
+                        else f"is not kept (best epoch: {hist.best_epoch})")
+                where = (f"during epoch {len(hist.epoch_loss)}, after {last_steps} of "
+                         f"{steps_per_epoch} steps; that partial epoch was scored on dev like "
+                         f"the others and {kept}")
             print(f"{PROG}: warning: the time guard (--max-minutes {args.max_minutes:g}) "
                   f"stopped seed {seed} {where}", file=sys.stderr)
         dev = evaluate(model, corpus["dev"], vocabs, args.decoder)
@@ -242,9 +246,6 @@ def _read_utterances(name: str, skip_blank: bool = False
             raise ValueError(f"{where}, line {i}: empty line (one utterance a line, tokens "
                              "separated by spaces)")
     return where, out, blank
-
-
-MAX_BLANK_WARNINGS = 20
 
 
 def _load(args):

@@ -60,8 +60,9 @@ def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
     """Write ``model`` (weights, config), its vocabularies and ``info`` to one file.
 
     ``lowercase``: the training split is all lowercase, so input should be lowercased before
-    it is looked up; None decides from the vocabularies (no word or character of the
-    training split has an upper-case form: ``vocabs.chars`` holds every character of it).
+    it is looked up; None decides from the vocabularies (True if no word or character in
+    them changes under ``str.lower``; ``vocabs.chars`` holds every character of the training
+    split, so this is :func:`is_lowercase` of the split).
 
     The file is written to ``PATH.tmp`` and renamed, so an interrupted save never leaves a
     half-written model behind.
