@@ -205,49 +205,6 @@ def _last_epoch_steps(hist, steps_per_epoch: int) -> int:
     return len(hist.step_loss) - (len(hist.epoch_loss) - 1) * steps_per_epoch
 
 
-def _read_utterances(name: str, skip_blank: bool = False
-                     ) -> tuple[str, list[tuple[int, list[str]]], list[int]]:
-    """The utterances of file ``name`` ("-": stdin), one a line, split at white space.
-
-    Returns ``(where, [(line number, tokens)], [numbers of the blank lines skipped])``.
-    Blank lines (nothing but white space) at the end of the input are ignored; any other blank
-    line is an error naming it, or, with ``skip_blank``, is skipped and listed.
-
-    Raises:
-        ValueError: file not found, invalid UTF-8, a blank line (without ``skip_blank``), no
-            utterance at all; the message names the file and line.
-    """
-    if name == "-":
-        raw, where = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise ValueError(f"{path}: file not found")
-        raw, where = path.read_bytes(), str(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise ValueError(f"{where}, line {line}: invalid UTF-8 ({err.reason} at byte "
-                         f"{err.start}); save the file as UTF-8") from None
-    lines = text.removeprefix("\ufeff").split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()  # the final newline, and blank lines after the last utterance
-    if not lines:
-        raise ValueError(f"{where}: no input (one utterance a line)")
-    out, blank = [], []
-    for i, line in enumerate(lines, start=1):
-        tokens = line.split()
-        if tokens:
-            out.append((i, tokens))
-        elif skip_blank:
-            blank.append(i)
-        else:
-            raise ValueError(f"{where}, line {i}: empty line (one utterance a line, tokens "
-                             "separated by spaces)")
-    return where, out, blank
-
-
 def _load(args):
     from course_lib.tagger.io import open_tagger
 
@@ -256,11 +213,12 @@ def _load(args):
 
 
 def predict(args) -> int:
+    from course_lib.tagger.inputs import read_utterances
     from course_lib.tagger.io import TaggerFileError
 
     try:
         model, vocabs, lowercase, _ = _load(args)
-        where, numbered, blank = _read_utterances(args.file, args.skip_blank)
+        where, numbered, blank = read_utterances(args.file, args.skip_blank)
     except (TaggerFileError, ValueError, OSError) as err:
         return _fail(str(err))
     for i in blank[:MAX_BLANK_WARNINGS]:
@@ -271,7 +229,7 @@ def predict(args) -> int:
     utterances = [tokens for _, tokens in numbered]
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.decode import slot_spans
-    from course_lib.tagger.io import model_input
+    from course_lib.tagger.inputs import model_input
 
     examples = [Example(model_input(t, lowercase), ["O"] * len(t), "") for t in utterances]
     try:
@@ -297,7 +255,7 @@ def evaluate(args) -> int:
         return _fail(str(err))
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.evaluate import format_report, score, slot_report
-    from course_lib.tagger.io import model_input
+    from course_lib.tagger.inputs import model_input
 
     inputs = [ex._replace(tokens=model_input(ex.tokens, lowercase)) for ex in examples]
     try:

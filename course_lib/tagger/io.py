@@ -26,13 +26,14 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import torch
 
 from course_lib.batching import TaggerVocabs, Vocab
+from course_lib.tagger.diagnose import shape_mismatch, what_file_is
+from course_lib.tagger.inputs import is_lowercase
 from course_lib.tagger.model import SlotTagger, TaggerConfig
 
 FORMAT = "course_lib.tagger"
@@ -48,11 +49,6 @@ def non_finite_tensors(model: torch.nn.Module) -> list[str]:
     """Names of the parameters and buffers that hold a NaN or an infinity."""
     return [name for name, t in model.state_dict().items()
             if t.is_floating_point() and not bool(torch.isfinite(t).all())]
-
-
-def is_lowercase(tokens: Iterable[str]) -> bool:
-    """True if no token changes under ``str.lower`` (e.g. an ATIS or SNIPS training split)."""
-    return all(t == t.lower() for t in tokens)
 
 
 def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
@@ -101,31 +97,6 @@ def _plain(value):
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
-
-
-ZIP_MAGIC = b"PK\x03\x04"  # torch.save's format since PyTorch 1.6 is a zip archive
-
-
-def _what_it_is(head: bytes) -> str:
-    """Why a file that ``torch.load`` could not read is not a saved tagger, from its first bytes."""
-    if not head:
-        return "it is an empty file (0 bytes)"
-    if head.startswith(ZIP_MAGIC):
-        return ("it is a zip archive torch.load cannot read: damaged or truncated (e.g. an "
-                "interrupted copy), or not written by torch.save")
-    if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5:
-        return ("it is a Python pickle that weights_only=True cannot read; train --save "
-                "writes a torch.save zip file")
-    if b"\0" not in head:
-        try:
-            text = head.decode("utf-8")
-        except UnicodeDecodeError as err:  # a character cut at the end of the sample is fine
-            text = head[:err.start].decode("utf-8") if err.start > len(head) - 4 else None
-        if text is not None and text.strip():
-            first = text.strip().splitlines()[0][:40]
-            return (f"it is a text file (it begins {first!r}); train --save writes a binary "
-                    "file")
-    return "not a file written by torch.save"
 
 
 def _check_types(path: Path, payload: dict) -> None:
@@ -187,7 +158,7 @@ def read_payload(path: str | Path) -> dict:
     except Exception as err:  # zip, pickle and unpickler errors all mean "not our file"
         refused = "Unsupported global" in str(err)  # a class outside weights_only's list
         why = ("it holds Python objects that weights_only=True refuses to load" if refused
-               else _what_it_is(head))
+               else what_file_is(head))
         raise TaggerFileError(f"{path}: not a saved tagger: {why}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         old = isinstance(payload, dict) and all(isinstance(v, torch.Tensor)
@@ -197,34 +168,6 @@ def read_payload(path: str | Path) -> dict:
         raise TaggerFileError(f"{path}: not a saved tagger (no '{FORMAT}' format tag){hint}")
     _check_types(path, payload)
     return payload
-
-
-def _shape_mismatch(model: SlotTagger, state: dict) -> str | None:
-    """What differs between the tensors a config builds and those a file holds, or None."""
-    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    have = {k: tuple(v.shape) for k, v in state.items()}
-    missing, extra = sorted(want.keys() - have.keys()), sorted(have.keys() - want.keys())
-    differ = [k for k in want if k in have and want[k] != have[k]]
-    if differ:
-        k = differ[0]
-        more = f" (and {_tensors(len(differ) - 1)} more)" if len(differ) > 1 else ""
-        return (f"tensor {k!r} has shape {list(have[k])} in the file, but its config "
-                f"({_config_summary(model.config)}) needs {list(want[k])}{more}")
-    if missing:
-        return f"{_tensors(len(missing))} its config needs missing (first: {missing[0]!r})"
-    if extra:
-        return f"{_tensors(len(extra))} its config does not use (first: {extra[0]!r})"
-    return None
-
-
-def _tensors(n: int) -> str:
-    return f"{n} tensor{'s' if n != 1 else ''}"
-
-
-def _config_summary(config: TaggerConfig) -> str:
-    keys = ("hidden_size", "embedding_dim", "num_layers", "bidirectional", "char_channels",
-            "vocab_size", "num_tags", "num_intents", "num_chars")
-    return ", ".join(f"{k} {getattr(config, k)}" for k in keys)
 
 
 class LoadedTagger(NamedTuple):
@@ -254,7 +197,7 @@ def open_tagger(path: str | Path, device: str | torch.device = "cpu") -> LoadedT
         vocabs = TaggerVocabs(**{k: Vocab(v) for k, v in payload["vocabs"].items()})
     except (TypeError, ValueError, RuntimeError, KeyError) as err:
         raise TaggerFileError(f"{path}: damaged tagger file ({_one_line(err)})") from None
-    wrong = _shape_mismatch(model, payload["state_dict"])
+    wrong = shape_mismatch(model, payload["state_dict"])
     if wrong:
         raise TaggerFileError(f"{path}: damaged tagger file: {wrong}")
     sizes = {"words": model.config.vocab_size, "tags": model.config.num_tags,
@@ -272,11 +215,6 @@ def open_tagger(path: str | Path, device: str | torch.device = "cpu") -> LoadedT
         raise TaggerFileError(f"{path}: the saved weights are not finite")
     return LoadedTagger(model.to(device).eval(), vocabs, payload.get("lowercase", False),
                         payload.get("info", {}))
-
-
-def model_input(tokens: Sequence[str], lowercase: bool) -> list[str]:
-    """The tokens as a model saved with ``lowercase`` looks them up."""
-    return [t.lower() for t in tokens] if lowercase else list(tokens)
 
 
 def _one_line(err: BaseException) -> str:
