@@ -164,7 +164,7 @@ def _train_parser(sub) -> None:
     m.add_argument("--intent-to-slots", action=argparse.BooleanOptionalAction, default=True,
                    help="feed the predicted intent distribution to the slot scores "
                         "(default: %(default)s)")
-    m.add_argument("--intent-level", choices=["utterance", "token"], default="utterance",
+    m.add_argument("--intent-level", choices=["utterance", "token"], default="token",
                    help="predict the intent once from the max-pooled utterance, or at every "
                         "token and take the mean log-probability (token-level intent, Qin et "
                         "al. 2019) (default: %(default)s)")
