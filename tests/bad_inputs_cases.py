@@ -450,8 +450,9 @@ def run_tagger(*args: str, stdin: bytes | None = None) -> str:
     return f"exit code {proc.returncode}: {lines[-1] if lines else ''}"
 
 
-def _saved_tagger(t: Path, version: int | None = None) -> str:
-    """An untrained tagger saved to ``t/m.pt`` (optionally claiming another format version)."""
+def _saved_tagger(t: Path, version: int | str | None = None, **config) -> str:
+    """An untrained tagger saved to ``t/m.pt`` (optionally claiming another format version,
+    or with ``config`` entries changed after saving, so its tensors no longer fit it)."""
     import torch
 
     from course_lib.batching import build_vocabs
@@ -462,9 +463,16 @@ def _saved_tagger(t: Path, version: int | None = None) -> str:
     vocabs = build_vocabs(load(write_split(t / "train")))
     torch.manual_seed(0)
     path = save_tagger(t / "m.pt", SlotTagger(make_config(vocabs, hidden_size=4)), vocabs)
-    if version is not None:
-        torch.save({**torch.load(path, weights_only=True), "version": version}, path)
+    if version is not None or config:
+        raw = torch.load(path, weights_only=True)
+        raw["config"].update(config)
+        torch.save({**raw, **({} if version is None else {"version": version})}, path)
     return str(path)
+
+
+def _text_as_model(t: Path) -> str:
+    (t / "notes.pt").write_text("show flights to boston\n", encoding="utf-8")
+    return str(t / "notes.pt")
 
 
 def _cli_cases() -> list[Case]:
@@ -484,6 +492,14 @@ def _cli_cases() -> list[Case]:
         Case("tagger on a folder that holds no corpus",
              lambda t: run_tagger(str(t / "nowhere")), None,
              rf"exit code 2: {prog}: error: \S*nowhere: corpus folder not found", cli),
+        Case("tagger trian data/ (a misspelt command)",
+             lambda t: run_tagger("trian", "data/"), None,
+             rf"exit code 2: {prog}: error: unknown command 'trian' \(did you mean 'train'\?\)",
+             cli),
+        Case("tagger predcit m.pt (a misspelt command)",
+             lambda t: run_tagger("predcit", "m.pt"), None,
+             rf"exit code 2: {prog}: error: unknown command 'predcit' \(did you mean "
+             r"'predict'\?\)", cli),
         Case("tagger train --lr 1e38 (training diverges)",
              lambda t: run_tagger("train", str(write_corpus(t / "c")), *tiny, "--lr", "1e38",
                                   "--save", str(t / "m.pt")), None,
@@ -497,6 +513,13 @@ def _cli_cases() -> list[Case]:
         Case("tagger predict: an empty line in the input",
              lambda t: run_tagger("predict", _saved_tagger(t), stdin=b"show flights\n\nto x\n"),
              None, rf"exit code 2: {prog}: error: <stdin>, line 2: empty line", cli),
+        Case("tagger predict: blank lines after the last utterance",
+             lambda t: run_tagger("predict", _saved_tagger(t), stdin=b"show flights\n\n \n"),
+             None, r"exit code 0: $", cli),
+        Case("tagger predict --skip-blank: an empty line in the input",
+             lambda t: run_tagger("predict", _saved_tagger(t), "--skip-blank",
+                                  stdin=b"show flights\n\nto x\n"),
+             None, rf"exit code 0: {prog}: warning: <stdin>, line 2: blank line skipped", cli),
         Case("tagger predict: input that is not UTF-8 (Latin-1 byte)",
              lambda t: run_tagger("predict", _saved_tagger(t), stdin=b"ok\nshow caf\xe9\n"),
              None, rf"exit code 2: {prog}: error: <stdin>, line 2: invalid UTF-8", cli),
@@ -509,6 +532,23 @@ def _cli_cases() -> list[Case]:
                                   stdin=b"show flights\n"), None,
              rf"exit code 2: {prog}: error: \S*m\.pt: saved tagger of format version 1, but "
              r"this course_lib reads version 2", cli),
+        Case("tagger predict: a text file renamed .pt as the model",
+             lambda t: run_tagger("predict", _text_as_model(t), stdin=b"show flights\n"), None,
+             rf"exit code 2: {prog}: error: \S*notes\.pt: not a saved tagger: it is a text "
+             r"file", cli),
+        Case("tagger predict: a folder as the model",
+             lambda t: run_tagger("predict", str(t), stdin=b"show flights\n"), None,
+             rf"exit code 2: {prog}: error: \S+: a folder, not a model file", cli),
+        Case("tagger predict: a model whose tensor shapes do not match its config",
+             lambda t: run_tagger("predict", _saved_tagger(t, hidden_size=6),
+                                  stdin=b"show flights\n"), None,
+             rf"exit code 2: {prog}: error: \S*m\.pt: damaged tagger file: tensor '\S+' has "
+             r"shape \[\d+, \d+\] in the file, but its config \(.*hidden_size 6.*\) needs", cli),
+        Case("tagger predict: a model whose format version is the string '2'",
+             lambda t: run_tagger("predict", _saved_tagger(t, version="2"),
+                                  stdin=b"show flights\n"), None,
+             rf"exit code 2: {prog}: error: \S*m\.pt: damaged tagger file: its format "
+             r"'version' is the string '2', not an integer", cli),
         Case("tagger evaluate: a split whose seq.out has a tag too many",
              lambda t: run_tagger("evaluate", _saved_tagger(t), str(
                  write_split(t / "bad", seq_out="O O O B-toloc.city_name O\n"))), None,

@@ -137,6 +137,64 @@ def test_predict_and_evaluate_refuse_files_that_are_not_taggers(tmp_path, corpus
                        "none.pt: model file not found")
 
 
+def _edited_model(save: Path, target: Path, edit) -> Path:
+    raw = torch.load(save, weights_only=True)
+    edit(raw)
+    torch.save(raw, target)
+    return target
+
+
+def _bad_model(kind: str, save: Path, tmp: Path) -> Path:
+    """A model file that is wrong in one way (``save`` is a good one to start from)."""
+    if kind == "text renamed .pt":
+        (tmp / "notes.pt").write_text("flights from boston to denver\n", encoding="utf-8")
+        return tmp / "notes.pt"
+    if kind == "folder":
+        (tmp / "models").mkdir()
+        return tmp / "models"
+    if kind == "empty":
+        (tmp / "empty.pt").write_bytes(b"")
+        return tmp / "empty.pt"
+    if kind == "binary noise":
+        (tmp / "noise.pt").write_bytes(bytes(range(256)) * 4)
+        return tmp / "noise.pt"
+    if kind == "truncated":
+        (tmp / "half.pt").write_bytes(save.read_bytes()[: save.stat().st_size // 2])
+        return tmp / "half.pt"
+    if kind == "shapes differ from config":
+        return _edited_model(save, tmp / "shape.pt",
+                             lambda raw: raw["config"].update(hidden_size=24))
+    if kind == "version is a string":
+        return _edited_model(save, tmp / "vstr.pt", lambda raw: raw.update(version="2"))
+    if kind == "lowercase is not a bool":
+        return _edited_model(save, tmp / "low.pt", lambda raw: raw.update(lowercase="yes"))
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind,words", [
+    ("text renamed .pt", ["notes.pt: not a saved tagger", "a text file"]),
+    ("folder", ["models: a folder, not a model file"]),
+    ("empty", ["empty.pt: not a saved tagger", "empty file"]),
+    ("binary noise", ["noise.pt: not a saved tagger", "not a file written by torch.save"]),
+    ("truncated", ["half.pt: not a saved tagger", "damaged or truncated"]),
+    ("shapes differ from config",
+     ["shape.pt: damaged tagger file", "has shape", "its config", "hidden_size"]),
+    ("version is a string", ["vstr.pt: damaged tagger file", "the string '2'",
+                             "not an integer"]),
+    ("lowercase is not a bool", ["low.pt: damaged tagger file", "'lowercase'", "true or false"]),
+])
+def test_model_file_errors_are_one_precise_line(trained, tmp_path, kind, words):
+    """Exit status 2, one line naming the file and what is wrong, no traceback, no warning."""
+    _, save = trained
+    path = _bad_model(kind, save, tmp_path)
+    for proc in (run("predict", path, stdin="flights to boston\n"),
+                 run("evaluate", path, tmp_path)):
+        assert_clean_error(proc, 2, *words)
+        assert len([x for x in proc.stderr.splitlines() if x.strip()]) == 1, proc.stderr
+    if kind == "binary noise":  # random bytes are not "Python objects weights_only refuses"
+        assert "weights_only" not in proc.stderr
+
+
 def test_nan_guard_exits_3_and_saves_nothing(corpus, tmp_path):
     proc = run("train", corpus, *TINY, "--lr", "1e30", "--save", tmp_path / "nan.pt")
     assert_clean_error(proc, 3, "training stopped", "became", "--lr", "Nothing was saved")
@@ -230,3 +288,157 @@ def test_predict_into_a_pipe_closed_early_is_not_an_error(trained, tmp_path):
     _, err = proc.communicate(timeout=180)
     assert json.loads(first)["tokens"][0] == "fly"
     assert proc.returncode == 0 and b"Traceback" not in err, err.decode()[-500:]
+
+
+def _predict_lines(save, text):
+    proc = run("predict", save, stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(x) for x in proc.stdout.splitlines()]
+
+
+def test_lowercase_corpus_model_lowercases_its_input_and_reports_it_as_typed(trained):
+    """The tiny corpus is all lowercase (like ATIS and SNIPS): 'Boston' must be read as
+    'boston', not as <unk>; the answer shows the tokens as the user typed them."""
+    proc, save = trained
+    assert torch.load(save, weights_only=True)["lowercase"] is True
+    assert json.loads(proc.stdout)["lowercase"] is True
+    typed = "Flights From BOSTON to New York\n"
+    [cased], [lower] = _predict_lines(save, typed), _predict_lines(save, typed.lower())
+    assert cased["tokens"] == typed.split()
+    assert cased["tags"] == lower["tags"] and cased["intent"] == lower["intent"]
+    assert cased["intent_probability"] == lower["intent_probability"]
+    for c, low in zip(cased["slots"], lower["slots"], strict=True):
+        assert c["text"] == " ".join(typed.split()[c["start"]:c["end"]])
+        assert c["text"].lower() == low["text"]
+    assert "lowercase" in run("predict", "--help").stdout
+
+
+def test_cased_corpus_and_old_model_files_keep_the_input_as_typed(tmp_path, trained):
+    from course_lib.tagger.io import open_tagger
+
+    root = write_tiny_corpus(tmp_path / "cased", sizes=(20, 5, 5))
+    seq_in = root / "train" / "seq.in"
+    seq_in.write_text(seq_in.read_text(encoding="utf-8").replace("boston", "Boston"),
+                      encoding="utf-8")
+    save = tmp_path / "cased.pt"
+    proc = run("train", root, *TINY, "--epochs", "1", "--save", save)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["lowercase"] is False
+    assert open_tagger(save).lowercase is False and "Boston" in open_tagger(save).vocabs.words
+    # a file saved before the field existed loads, and its input is used as typed
+    _, good = trained
+    old = _edited_model(good, tmp_path / "old.pt", lambda raw: raw.pop("lowercase", None))
+    assert open_tagger(old).lowercase is False
+    model, vocabs = open_tagger(old).model, open_tagger(old).vocabs
+    from course_lib.tagger.decode import tag_sentence
+
+    tokens = "Flights from BOSTON to denver".split()
+    [line] = _predict_lines(old, " ".join(tokens) + "\n")
+    want = tag_sentence(model, vocabs, tokens)
+    assert line["tokens"] == tokens and line["tags"] == want.tags
+    assert line["intent"] == want.intent
+
+
+def test_save_tagger_infers_lowercase_from_the_vocabularies(tmp_path):
+    from course_lib.batching import build_vocabs
+    from course_lib.data import Example
+    from course_lib.tagger.io import open_tagger, save_tagger
+    from course_lib.tagger.model import SlotTagger, make_config
+
+    for word, want in (("boston", True), ("Boston", False)):
+        vocabs = build_vocabs([Example(["to", word], ["O", "B-city"], "flight")])
+        path = save_tagger(tmp_path / f"{word}.pt", SlotTagger(make_config(vocabs, hidden_size=4)),
+                           vocabs)
+        assert open_tagger(path).lowercase is want
+        path = save_tagger(tmp_path / f"{word}2.pt",
+                           SlotTagger(make_config(vocabs, hidden_size=4)), vocabs,
+                           lowercase=not want)
+        assert open_tagger(path).lowercase is (not want)
+
+
+@pytest.mark.parametrize("text", ["flights to boston\n\n", "flights to boston\n \n\n",
+                                  "flights to boston\r\n\r\n"])
+def test_predict_trailing_blank_lines_are_not_an_error(trained, tmp_path, text):
+    _, save = trained
+    (tmp_path / "in.txt").write_text(text, encoding="utf-8", newline="")
+    for proc in (run("predict", save, stdin=text), run("predict", save, tmp_path / "in.txt")):
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        [line] = [json.loads(x) for x in proc.stdout.splitlines()]
+        assert line["line"] == 1 and line["tokens"] == ["flights", "to", "boston"]
+
+
+def test_predict_skip_blank_warns_per_line_and_keeps_line_numbers(trained):
+    _, save = trained
+    text = "\nflights to boston\n\n  \nfares to denver\n\n"
+    assert_clean_error(run("predict", save, stdin=text), 2, "<stdin>, line 1: empty line")
+    proc = run("predict", save, "--skip-blank", stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["line"] for x in proc.stdout.splitlines()] == [2, 5]
+    warnings = proc.stderr.splitlines()
+    assert warnings == [f"python -m course_lib.tagger: warning: <stdin>, line {i}: blank line "
+                        "skipped" for i in (1, 3, 4)]
+    assert_clean_error(run("predict", save, "--skip-blank", stdin="\n \n"), 2,
+                       "<stdin>: no input")
+    many = run("predict", save, "--skip-blank", stdin="a\n" + "\n" * 25 + "b\n")
+    assert many.returncode == 0 and len(many.stdout.splitlines()) == 2
+    assert many.stderr.splitlines()[19].endswith("line 21: blank line skipped")
+    assert many.stderr.splitlines()[20].endswith(
+        "<stdin>: 5 more blank lines skipped (the last is line 26)")
+    assert len(many.stderr.splitlines()) == 21
+    text = run("predict", "--help").stdout
+    assert "--skip-blank" in text and "one-token-a-line" in text
+
+
+@pytest.mark.parametrize("argv,guess", [
+    (["trian", "data/"], "train"), (["predcit", "m.pt"], "predict"),
+    (["evalute", "m.pt", "data/test"], "evaluate"), (["Train", "data/"], "train"),
+    (["eval", "m.pt", "data/test"], "evaluate"),
+])
+def test_typo_in_the_command_is_not_taken_for_a_corpus(argv, guess, tmp_path, monkeypatch,
+                                                       capsys):
+    monkeypatch.chdir(tmp_path)  # no folder of that name here
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"error: unknown command {argv[0]!r} (did you mean {guess!r}?)" in err, err
+
+
+def test_a_corpus_folder_named_like_a_typo_still_trains(tmp_path, monkeypatch, capsys):
+    write_tiny_corpus(tmp_path / "trian", sizes=(12, 4, 4))
+    monkeypatch.chdir(tmp_path)
+    assert main(["trian", *TINY, "--epochs", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["train_size"] == 12
+    assert run("nowhere_at_all").stderr.strip().endswith("nowhere_at_all: corpus folder not found")
+
+
+def test_time_guard_mid_epoch_is_reported_honestly(corpus, capsys):
+    """A tiny --max-minutes fires after the first step: the JSON says the guard fired, in
+    which epoch, after how many of its steps, and that the kept epoch is that partial one."""
+    argv = ["train", str(corpus), *TINY, "--epochs", "3", "--batch-size", "8",
+            "--max-minutes", "1e-6"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["stopped"] == "time" and out["time_guard_fired"] is True
+    assert out["epochs"] == 1 and out["best_epoch"] == 1
+    assert out["steps_per_epoch"] == 5 and out["last_epoch_steps"] == 1  # 40 utterances / 8
+    assert out["partial_last_epoch"] is True and out["best_epoch_partial"] is True
+    assert "time guard" in captured.err and "after 1 of 5 steps" in captured.err
+    assert "partial" in captured.err
+    # a run the guard does not stop says so too
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--batch-size", "8"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stopped"] == "epochs" and out["time_guard_fired"] is False
+    assert out["last_epoch_steps"] == out["steps_per_epoch"] == 5
+    assert out["partial_last_epoch"] is False and out["best_epoch_partial"] is False
+
+
+def test_seeds_report_each_runs_stop_and_do_not_average_flags(corpus, capsys):
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--seeds", "2",
+                 "--batch-size", "8", "--max-minutes", "1e-6"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["time_guard_fired"] is True and out["stopped"] == "time"
+    assert [r["stopped"] for r in out["runs"]] == ["time", "time"]
+    assert "partial_last_epoch_sd" not in out and out["partial_last_epoch"] is True
+    assert "--max-minutes" in run("train", "--help").stdout

@@ -208,3 +208,36 @@ def test_joint_loss_trains_both_heads(crf):
         out = model(tokens, LENGTHS)
         assert torch.allclose(joint_loss(model, out, tags, mask, intents).slots,
                               tagger_loss(out.slots, tags, mask))
+
+
+def test_token_intent_is_the_mean_token_log_probability_and_its_loss_the_token_mean():
+    torch.manual_seed(1)
+    cfg = TaggerConfig(vocab_size=20, num_tags=5, num_intents=3, hidden_size=8,
+                       embedding_dim=6, token_intent=True, intent_to_slots=True,
+                       dropout=0.0, word_dropout=0.0)
+    model = SlotTagger(cfg).eval()
+    mask = time_mask(LENGTHS, 5)
+    tokens = torch.randint(2, 20, (4, 5)) * mask
+    out = model(tokens, LENGTHS)
+    assert out.intent_tokens.shape == (4, 5, 3) and out.intent.shape == (4, 3)
+    for i, n in enumerate(LENGTHS.tolist()):  # utterance score = mean of its tokens' log p
+        mean = out.intent_tokens[i, :n].log_softmax(-1).mean(0)
+        assert torch.allclose(out.intent[i], mean, atol=1e-6)
+    # padding columns change neither the token intents nor the utterance intent
+    longer = model(nn.functional.pad(tokens, (0, 2)), LENGTHS)
+    assert torch.allclose(longer.intent, out.intent, atol=1e-6)
+    intents = torch.tensor([0, 2, 1, -100])  # unseen label: its tokens are ignored
+    tags = torch.randint(1, 5, (4, 5)) * mask
+    loss = joint_loss(model, out, tags, mask, intents)
+    logp = out.intent_tokens.log_softmax(-1)
+    want = [-logp[i, t, intents[i]] for i in range(3) for t in range(LENGTHS[i])]
+    assert torch.allclose(loss.intent, torch.stack(want).mean(), atol=1e-6)
+    # the slot scores see each token's own intent distribution (intent_to_slots)
+    no_link = out.slots - model.intent_to_tags(out.intent_tokens.softmax(-1)) * mask[..., None]
+    model.intent_to_tags = None
+    assert torch.allclose(model(tokens, LENGTHS).slots, no_link, atol=1e-6)
+
+
+def test_token_intent_needs_an_intent_head():
+    with pytest.raises(ValueError, match="token_intent"):
+        TaggerConfig(vocab_size=5, num_tags=3, token_intent=True)

@@ -10,7 +10,9 @@ A sentence travels through these modules in this order, never back::
     tagger.decode          argmax / IOB2-constrained Viterbi, intents, predict
     tagger.evaluate        slot F1, intent and sentence accuracy, per-slot report
     tagger.train           fit: epochs, early stopping on dev, NaN/inf guard
+    tagger.inputs          predict's input: utterances a line, lowercased like the corpus
     tagger.io              save/load one versioned model file (weights_only=True)
+    tagger.diagnose        why a model file does not load, in one line (for tagger.io)
     tagger.analysis        error analysis for the notebooks (confusions, cue cases, cities)
     tagger.cli             python -m course_lib.tagger train | predict | evaluate
 

@@ -2,13 +2,17 @@
 
 The argument parser and the dispatch; the commands themselves are in
 :mod:`course_lib.tagger.commands`. ``python -m course_lib.tagger DATA_DIR …`` (no
-sub-command) means ``train``, as before the sub-commands existed.
+sub-command) means ``train``, as before the sub-commands existed, unless the first word is a
+likely typo of a command and no such file or folder exists (then: unknown command).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
+import os
+import re
 import sys
 
 PROG = "python -m course_lib.tagger"
@@ -22,7 +26,9 @@ seq.in / seq.out / label layout (one utterance a line: tokens, IOB2 tags, intent
   predict   tag sentences (from a file or stdin) with a saved model
   evaluate  score a saved model on one split folder
 
-"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]".
+"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]";
+a first word that is close to a command and names no file or folder ("trian", "predcit") is
+an error: unknown command, with the command it probably meant.
 "python -m course_lib.tagger COMMAND --help" lists the options of a command."""
 
 METRICS_HELP = """\
@@ -41,9 +47,15 @@ TRAIN_EPILOG = METRICS_HELP + """
 output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
   {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
 plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, patience
-or time), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config". With --seeds N
-each metric is the mean over the N runs, "<metric>_sd" its standard deviation and "runs"
-the per-seed results.
+or time), "time_guard_fired" (true when --max-minutes stopped the run), "steps_per_epoch" and
+"last_epoch_steps" (fewer when the guard cut the last epoch short; that partial epoch was
+scored on dev like the others), "partial_last_epoch", "best_epoch_partial" (the kept epoch
+is that partial one), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config",
+and "lowercase": true when every token of the training split is lowercase (as in public
+ATIS and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
+their input. With --seeds N each metric is the mean over the N runs, "<metric>_sd" its
+standard deviation and "runs" the per-seed results; a true/false field is true if it is
+true in any run, and "stopped" is "mixed" when the runs stopped for different reasons.
 
 examples:
   python -m course_lib.tagger train data
@@ -51,12 +63,23 @@ examples:
 
 PREDICT_EPILOG = """\
 input: one utterance a line, tokens separated by spaces, UTF-8.
-output: one JSON line per input line, e.g.
+output: one JSON line per input line ("line" is its number in the input), e.g.
   {"line": 1, "tokens": ["flights", "to", "boston"], "tags": ["O", "O", "B-toloc.city_name"],
    "slots": [{"type": "toloc.city_name", "start": 2, "end": 3, "text": "boston"}],
    "intent": "flight", "intent_probability": 0.998}
-("end" is exclusive.) An empty line, invalid UTF-8 or a file that is not a saved tagger stops
-with exit status 2 and a message naming the line or file, before anything is printed.
+("end" is exclusive.)
+case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lowercase" in
+the train output) lowercases each token before looking it up, so "Book" is read as "book",
+not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained
+on cased text, and files saved before this was recorded, take the input as typed.
+blank lines: blank lines after the last utterance are ignored. Any other blank line stops
+predict with exit status 2 and a message naming it, before anything is printed: in a file
+meant to hold one utterance a line it usually means the file is something else
+(one-token-a-line CoNLL text with blank lines between sentences, or wrapped paragraphs), and
+tagging that line by line would give plausible-looking nonsense. If the blank lines are just
+spacing, add --skip-blank: each is skipped with a warning naming it, and "line" still counts
+every input line. Invalid UTF-8 or a file that is not a saved tagger also stops with exit status 2 and
+a message naming the line or file.
 
 example:
   echo "i want to fly from boston to denver" | python -m course_lib.tagger predict model.pt"""
@@ -64,7 +87,8 @@ example:
 EVALUATE_EPILOG = METRICS_HELP + """
 
 output: one JSON line of metrics on stdout (with --report also "per_slot", and the
-conlleval-style table on stderr).
+conlleval-style table on stderr), with "size", "unseen_intents" (gold intents the model never
+saw) and "lowercase" (the tokens were lowercased before lookup, as for predict).
 
 example:
   python -m course_lib.tagger evaluate model.pt path/to/snips/test --report"""
@@ -140,6 +164,10 @@ def _train_parser(sub) -> None:
     m.add_argument("--intent-to-slots", action=argparse.BooleanOptionalAction, default=True,
                    help="feed the predicted intent distribution to the slot scores "
                         "(default: %(default)s)")
+    m.add_argument("--intent-level", choices=["utterance", "token"], default="utterance",
+                   help="predict the intent once from the max-pooled utterance, or at every "
+                        "token and take the mean log-probability (token-level intent, Qin et "
+                        "al. 2019) (default: %(default)s)")
     m.add_argument("--dropout", type=_probability, default=0.3,
                    help="dropout probability (default: %(default)s)")
     m.add_argument("--word-dropout", type=_probability, default=0.05,
@@ -163,8 +191,10 @@ def _train_parser(sub) -> None:
                    help="weight λ of the intent loss in L_slots + λ L_intent "
                         "(default: %(default)s)")
     t.add_argument("--max-minutes", type=POSITIVE, default=30.0,
-                   help="guard: stop a run after this many minutes, keeping its best epoch; "
-                        "reported when it fires (default: %(default)s)")
+                   help="guard: stop each run (seed) after this many minutes (fractions "
+                        "allowed), keeping its best epoch; an epoch it cuts short is scored "
+                        "on dev like a full one and may be kept; reported when it fires, "
+                        "see 'output' below (default: %(default)s)")
     t.add_argument("--seed", type=_typed(int, 0), default=0,
                    help="first random seed (default: %(default)s)")
     t.add_argument("--seeds", type=COUNT, default=1,
@@ -199,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="UTF-8 text, one utterance a line (default or '-': stdin)")
     q.add_argument("--batch-size", type=COUNT, default=256,
                    help="utterances per forward pass (default: %(default)s)")
+    q.add_argument("--skip-blank", action="store_true",
+                   help="skip blank lines (a warning on stderr names each) instead of "
+                        "stopping at the first; see 'blank lines' below")
     _common(q)
     e = sub.add_parser("evaluate", help="score a saved model on a split",
                        description="Score a saved model on SPLIT_DIR (seq.in, seq.out, label).",
@@ -215,9 +248,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _misspelt_command(word: str) -> str | None:
+    """The command ``word`` looks like a typo of (``trian`` → ``train``), or None.
+
+    A word that names an existing file or folder, or looks like a path, is a corpus folder
+    (``python -m course_lib.tagger DATA_DIR`` trains), never a typo.
+    """
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_-]*", word) or os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        guess = _misspelt_command(argv[0])
+        if guess:
+            build_parser().error(f"unknown command {argv[0]!r} (did you mean {guess!r}?)")
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
     elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import resource
 import statistics
@@ -19,6 +20,7 @@ from pathlib import Path
 from course_lib.data import CorpusFormatError, Example, load_corpus, load_split
 from course_lib.tagger.cli import PROG
 
+MAX_BLANK_WARNINGS = 20  # predict --skip-blank names this many blank lines, then counts
 PERCENT_KEYS = ("slot_f1", "precision", "recall", "intent_accuracy", "sentence_accuracy",
                 "token_accuracy", "invalid_iob2")
 
@@ -88,18 +90,20 @@ def _train(args) -> int:
     from course_lib import seed_everything
     from course_lib.batching import build_vocabs
     from course_lib.tagger.evaluate import evaluate, format_report, selection_score, slot_report
-    from course_lib.tagger.io import save_tagger
+    from course_lib.tagger.io import is_lowercase, save_tagger
     from course_lib.tagger.model import SlotTagger, count_parameters, make_config
     from course_lib.tagger.train import NonFiniteError, fit
 
     vocabs = build_vocabs(corpus["train"])
+    lowercase = is_lowercase(t for ex in corpus["train"] for t in ex.tokens)
     config = make_config(
         vocabs, char_features=not args.no_chars, cell=args.cell,
         bidirectional=args.direction == "bi", num_layers=args.layers, hidden_size=args.hidden,
         embedding_dim=args.embedding, char_channels=args.char_channels, dropout=args.dropout,
         word_dropout=args.word_dropout, crf=args.output_layer == "crf",
-        intent_to_slots=args.intent_to_slots)
+        intent_to_slots=args.intent_to_slots, token_intent=args.intent_level == "token")
     runs, best = [], None
+    steps_per_epoch = math.ceil(len(corpus["train"]) / args.batch_size)  # bucketed_batches'
     for seed in range(args.seed, args.seed + args.seeds):
         seed_everything(seed, threads=torch.get_num_threads())
         model = SlotTagger(config).to(device)
@@ -112,8 +116,11 @@ def _train(args) -> int:
                    f"{100 * (d['intent_accuracy'] or 0):.2f} sentence "
                    f"{100 * d['sentence_accuracy']:.2f}" if d else "")
             kept = " (best so far)" if h.best_epoch == len(h.epoch_loss) else ""
-            print(f"seed {seed} epoch {len(h.epoch_loss)}: loss {h.epoch_loss[-1]:.4f}{dev}"
-                  f"{kept}", file=sys.stderr, flush=True)
+            done = _last_epoch_steps(h, steps_per_epoch)
+            cut = (f" [partial: {done} of {steps_per_epoch} steps, time guard]"
+                   if done < steps_per_epoch else "")
+            print(f"seed {seed} epoch {len(h.epoch_loss)}{cut}: loss {h.epoch_loss[-1]:.4f}"
+                  f"{dev}{kept}", file=sys.stderr, flush=True)
 
         try:
             hist = fit(model, vocabs, corpus["train"], corpus["dev"], epochs=args.epochs,
@@ -124,15 +131,29 @@ def _train(args) -> int:
                        desc=f"seed {seed}", on_epoch=show)
         except NonFiniteError as err:
             return _fail(f"{err}. Nothing was saved.", 3)
+        last_steps = _last_epoch_steps(hist, steps_per_epoch)
+        partial = last_steps < steps_per_epoch
+        best_partial = partial and hist.best_epoch == len(hist.epoch_loss)
         if hist.stopped == "time":
+            if not partial:
+                where = (f"after epoch {len(hist.epoch_loss)}; its best epoch "
+                         f"({hist.best_epoch}) is kept")
+            else:
+                kept = ("is the one kept" if best_partial
+                        else f"is not kept (best epoch: {hist.best_epoch})")
+                where = (f"during epoch {len(hist.epoch_loss)}, after {last_steps} of "
+                         f"{steps_per_epoch} steps; that partial epoch was scored on dev like "
+                         f"the others and {kept}")
             print(f"{PROG}: warning: the time guard (--max-minutes {args.max_minutes:g}) "
-                  f"stopped seed {seed} after epoch {len(hist.epoch_loss)}; its best epoch "
-                  f"({hist.best_epoch}) is kept", file=sys.stderr)
+                  f"stopped seed {seed} {where}", file=sys.stderr)
         dev = evaluate(model, corpus["dev"], vocabs, args.decoder)
         test = evaluate(model, corpus["test"], vocabs, args.decoder)
         runs.append({"seed": seed, **_percent(test), **_percent(dev, "dev_"),
                      "epochs": len(hist.epoch_loss), "best_epoch": hist.best_epoch,
-                     "stopped": hist.stopped, "train_seconds": round(hist.seconds, 1)})
+                     "stopped": hist.stopped, "time_guard_fired": hist.stopped == "time",
+                     "steps_per_epoch": steps_per_epoch, "last_epoch_steps": last_steps,
+                     "partial_last_epoch": partial, "best_epoch_partial": best_partial,
+                     "train_seconds": round(hist.seconds, 1)})
         if best is None or selection_score(dev) > best[0]:
             best = (selection_score(dev), model, test)
     result = dict(runs[0])
@@ -141,8 +162,13 @@ def _train(args) -> int:
             values = [r[key] for r in runs]
             if key == "seed" or None in values:
                 continue
+            if isinstance(runs[0][key], bool):  # a flag: true if true in any run
+                result[key] = any(values)
+                continue
             result[key] = round(statistics.fmean(values), 2)
             result[key + "_sd"] = round(statistics.stdev(values), 2)
+        reasons = {r["stopped"] for r in runs}
+        result["stopped"] = reasons.pop() if len(reasons) == 1 else "mixed"
         result["seeds"] = [r["seed"] for r in runs]
         result["runs"] = runs
         result.pop("seed")
@@ -160,11 +186,12 @@ def _train(args) -> int:
         "peak_memory_mb": _peak_memory_mb(), "parameters": count_parameters(best[1]),
         "threads": torch.get_num_threads(), "device": str(device),
         "train_size": len(corpus["train"]), "dev_size": len(corpus["dev"]),
-        "test_size": len(corpus["test"]), "config": config.to_dict()})
+        "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict()})
     if save is not None:
         try:
             save_tagger(save, best[1], vocabs, info={k: v for k, v in result.items()
-                                                     if k not in ("runs", "per_slot")})
+                                                     if k not in ("runs", "per_slot")},
+                        lowercase=lowercase)
         except (OSError, ValueError) as err:
             return _fail(f"{save}: {err}", 3 if isinstance(err, ValueError) else 2)
         result["saved"] = str(save)
@@ -172,63 +199,47 @@ def _train(args) -> int:
     return 0
 
 
-def _read_utterances(name: str) -> list[list[str]]:
-    """Token lists of the lines of file ``name`` ("-": stdin); errors name the line."""
-    if name == "-":
-        raw, where = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise ValueError(f"{path}: file not found")
-        raw, where = path.read_bytes(), str(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise ValueError(f"{where}, line {line}: invalid UTF-8 ({err.reason} at byte "
-                         f"{err.start}); save the file as UTF-8") from None
-    lines = text.removeprefix("\ufeff").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it does not start a new one
-    if not lines:
-        raise ValueError(f"{where}: no input (one utterance a line)")
-    out = []
-    for i, line in enumerate(lines, start=1):
-        tokens = line.split()
-        if not tokens:
-            raise ValueError(f"{where}, line {i}: empty line (one utterance a line, tokens "
-                             "separated by spaces)")
-        out.append(tokens)
-    return out
+def _last_epoch_steps(hist, steps_per_epoch: int) -> int:
+    """Training steps of the history's last epoch (fewer than an epoch's when the time guard
+    cut it); every epoch before it ran all ``steps_per_epoch``."""
+    return len(hist.step_loss) - (len(hist.epoch_loss) - 1) * steps_per_epoch
 
 
 def _load(args):
-    from course_lib.tagger.io import load_tagger
+    from course_lib.tagger.io import open_tagger
 
     torch, device = _torch(args)
-    return load_tagger(args.model, device)
+    return open_tagger(args.model, device)
 
 
 def predict(args) -> int:
+    from course_lib.tagger.inputs import read_utterances
     from course_lib.tagger.io import TaggerFileError
 
     try:
-        model, vocabs = _load(args)
-        utterances = _read_utterances(args.file)
+        model, vocabs, lowercase, _ = _load(args)
+        where, numbered, blank = read_utterances(args.file, args.skip_blank)
     except (TaggerFileError, ValueError, OSError) as err:
         return _fail(str(err))
+    for i in blank[:MAX_BLANK_WARNINGS]:
+        print(f"{PROG}: warning: {where}, line {i}: blank line skipped", file=sys.stderr)
+    if len(blank) > MAX_BLANK_WARNINGS:
+        print(f"{PROG}: warning: {where}: {len(blank) - MAX_BLANK_WARNINGS} more blank lines "
+              f"skipped (the last is line {blank[-1]})", file=sys.stderr)
+    utterances = [tokens for _, tokens in numbered]
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.decode import slot_spans
+    from course_lib.tagger.inputs import model_input
 
-    examples = [Example(t, ["O"] * len(t), "") for t in utterances]
+    examples = [Example(model_input(t, lowercase), ["O"] * len(t), "") for t in utterances]
     try:
         predictions = run(model, examples, vocabs, args.decoder, args.batch_size)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
-    for i, (ex, p) in enumerate(zip(examples, predictions, strict=True), start=1):
+    for (i, tokens), p in zip(numbered, predictions, strict=True):
         prob = None if p.intent_probability is None else round(p.intent_probability, 4)
-        print(json.dumps({"line": i, "tokens": ex.tokens, "tags": p.tags,
-                          "slots": slot_spans(ex.tokens, p.tags), "intent": p.intent,
+        print(json.dumps({"line": i, "tokens": tokens, "tags": p.tags,  # as typed
+                          "slots": slot_spans(tokens, p.tags), "intent": p.intent,
                           "intent_probability": prob}))
     sys.stdout.flush()
     return 0
@@ -238,20 +249,23 @@ def evaluate(args) -> int:
     from course_lib.tagger.io import TaggerFileError
 
     try:
-        model, vocabs = _load(args)
+        model, vocabs, lowercase, _ = _load(args)
         examples = load_split(args.split_dir, strict_iob=args.strict_iob)
     except (TaggerFileError, CorpusFormatError, ValueError, OSError) as err:
         return _fail(str(err))
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.evaluate import format_report, score, slot_report
+    from course_lib.tagger.inputs import model_input
 
+    inputs = [ex._replace(tokens=model_input(ex.tokens, lowercase)) for ex in examples]
     try:
-        pred = run(model, examples, vocabs, args.decoder)
+        pred = run(model, inputs, vocabs, args.decoder)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
     metrics = score(examples, pred)
     result = {**_percent(metrics), "size": len(examples),
-              "unseen_intents": sum(ex.intent not in vocabs.intents for ex in examples)}
+              "unseen_intents": sum(ex.intent not in vocabs.intents for ex in examples),
+              "lowercase": lowercase}
     if args.report:
         report = slot_report([ex.tags for ex in examples], [p.tags for p in pred])
         print(format_report(report, metrics), file=sys.stderr)

@@ -10,7 +10,15 @@ For each utterance ``w_1 … w_T`` (Legend: N batch, T time, K tags, I intents, 
 
 The bracketed term (``intent_to_slots``) lets the predicted intent shift every tag score,
 the simplest form of the intent → slot link of the joint models (Goo et al. 2018, Qin et al.
-2019); it is kept only if it helps on dev (README, capstone section). The slot scores feed
+2019). With ``token_intent`` every token predicts the intent instead (Qin et al. 2019, §2.3)::
+
+    z_t = W_I dropout(h_t) + b_I                 token intent logits, (N, T, I)
+    s   = (1/T) Σ_t log softmax(z_t)             utterance intent scores, (N, I); argmax = intent
+    o_t = V dropout(h_t) + c  [+ B softmax(z_t)] each tag score sees its own token's intent
+
+and ``L_intent`` is the cross-entropy of every real token against the utterance's intent,
+averaged over tokens: one misled token cannot decide the intent alone. Which variant the
+command line uses by default was decided on dev splits (README, capstone section). The slot scores feed
 either a per-token softmax or a linear-chain CRF (:mod:`course_lib.tagger.crf`).
 
 Training minimises ``L = L_slots + λ L_intent``: ``L_slots`` is the mean token cross-entropy
@@ -64,6 +72,7 @@ class TaggerConfig:
     word_dropout: float = 0.05
     crf: bool = True
     intent_to_slots: bool = False
+    token_intent: bool = False
     pad_index: int = 0
     unk_index: int = 1
 
@@ -79,8 +88,9 @@ class TaggerConfig:
         for name in ("dropout", "word_dropout"):
             if not 0 <= getattr(self, name) < 1:
                 raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)}")
-        if self.intent_to_slots and not self.num_intents:
-            raise ValueError("intent_to_slots needs an intent head (num_intents ≥ 1)")
+        if (self.intent_to_slots or self.token_intent) and not self.num_intents:
+            raise ValueError("intent_to_slots and token_intent need an intent head "
+                             "(num_intents ≥ 1)")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,6 +111,7 @@ class TaggerOutput(NamedTuple):
 
     slots: torch.Tensor  # (N, T, K) tag scores (softmax logits or CRF emissions), 0 at padding
     intent: torch.Tensor | None  # (N, I) intent logits, None without an intent head
+    intent_tokens: torch.Tensor | None = None  # (N, T, I) per-token logits (token_intent)
 
 
 class SlotTagger(nn.Module):
@@ -155,13 +166,19 @@ class SlotTagger(nn.Module):
         h = self.encoder(self.dropout(e), lengths)  # (N, T, H·dirs), 0 at padding
         mask = time_mask(lengths, t).to(h.device).unsqueeze(-1)  # (N, T, 1)
         slots = self.out(self.dropout(h))  # (N, T, K)
-        intent = None
-        if self.intent_out is not None:
+        intent = tokens_z = None
+        if self.intent_out is not None and cfg.token_intent:
+            tokens_z = self.intent_out(self.dropout(h))  # (N, T, I)
+            logp = tokens_z.log_softmax(-1) * mask
+            intent = logp.sum(1) / mask.sum(1).to(logp.dtype)  # (N, I) mean token log-prob
+            if self.intent_to_tags is not None:
+                slots = slots + self.intent_to_tags(tokens_z.softmax(-1))
+        elif self.intent_out is not None:
             u = h.masked_fill(~mask, float("-inf")).max(dim=1).values  # (N, H·dirs)
             intent = self.intent_out(self.dropout(u))  # (N, I)
             if self.intent_to_tags is not None:
                 slots = slots + self.intent_to_tags(intent.softmax(-1)).unsqueeze(1)
-        return TaggerOutput(slots * mask.to(slots.dtype), intent)
+        return TaggerOutput(slots * mask.to(slots.dtype), intent, tokens_z)
 
 
 def tagger_loss(logits: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -192,7 +209,13 @@ def joint_loss(model: SlotTagger, out: TaggerOutput, tags: torch.Tensor, mask: t
         slot_loss = tagger_loss(out.slots, tags, mask)
     if out.intent is None or intents is None or not bool((intents != IGNORE_INTENT).any()):
         return JointLoss(slot_loss, slot_loss, None)
-    intent_loss = nn.functional.cross_entropy(out.intent, intents, ignore_index=IGNORE_INTENT)
+    if out.intent_tokens is not None:  # every token predicts the utterance's intent
+        per_token = intents.unsqueeze(1).expand(mask.shape)[mask]
+        intent_loss = nn.functional.cross_entropy(out.intent_tokens[mask], per_token,
+                                                  ignore_index=IGNORE_INTENT)
+    else:
+        intent_loss = nn.functional.cross_entropy(out.intent, intents,
+                                                  ignore_index=IGNORE_INTENT)
     return JointLoss(slot_loss + intent_weight * intent_loss, slot_loss, intent_loss)
 
 
