@@ -195,19 +195,37 @@ def batches(examples: Sequence[Example], word_vocab: Vocab, tag_vocab: Vocab | N
 
 
 def bucket_order(lengths: Sequence[int], batch_size: int, seed: int | Sequence[int] | None,
-                 pool: int = 50) -> list[list[int]]:
+                 pool: int = 50, max_tokens: int | None = None) -> list[list[int]]:
     """Index lists of batches of similar-length utterances.
 
     With a ``seed`` (an int or a sequence of ints such as ``(run_seed, epoch)``): shuffle with
     ``default_rng(seed)``, sort each pool of
     ``pool · batch_size`` indices by length, cut it into batches and shuffle the batch order.
-    With ``seed=None``: sort everything by length (for prediction; no randomness).
+    With ``seed=None``: sort everything by length (for prediction; no randomness) and cut it
+    into batches of at most ``batch_size`` utterances and, with ``max_tokens``, at most
+    ``max_tokens`` padded tokens (utterances × longest length: what a padded batch holds, so
+    memory is bounded whatever the lengths); an utterance longer than ``max_tokens`` is a
+    batch of its own.
+
+    Raises:
+        ValueError: ``batch_size`` or ``max_tokens`` < 1, or ``max_tokens`` with a seed.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if max_tokens is not None and (max_tokens < 1 or seed is not None):
+        raise ValueError(f"max_tokens must be >= 1 and is for seed=None, got {max_tokens} "
+                         f"with seed {seed}")
     if seed is None:
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-        return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+        if max_tokens is None:
+            return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+        out: list[list[int]] = []
+        for i in order:  # ascending: the newest utterance is the batch's longest
+            if out and len(out[-1]) < batch_size and (len(out[-1]) + 1) * lengths[i] <= max_tokens:
+                out[-1].append(i)
+            else:
+                out.append([i])
+        return out
     rng = np.random.default_rng(seed)
     shuffled = rng.permutation(len(lengths))
     chunks = []
@@ -220,10 +238,11 @@ def bucket_order(lengths: Sequence[int], batch_size: int, seed: int | Sequence[i
 
 def bucketed_batches(examples: Sequence[Example], vocabs: TaggerVocabs, batch_size: int,
                      seed: int | Sequence[int] | None, pool: int = 50, with_tags: bool = True,
-                     cache: dict | None = None) -> Iterator[tuple[list[int], Batch]]:
+                     cache: dict | None = None, max_tokens: int | None = None
+                     ) -> Iterator[tuple[list[int], Batch]]:
     """``(indices, batch)`` pairs in :func:`bucket_order`, encoded with :func:`encode`."""
     lengths = [len(ex.tokens) for ex in examples]
-    for idx in bucket_order(lengths, batch_size, seed, pool):
+    for idx in bucket_order(lengths, batch_size, seed, pool, max_tokens):
         yield idx, encode([examples[i] for i in idx], vocabs, with_tags, cache)
 
 

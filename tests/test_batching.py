@@ -123,3 +123,24 @@ def test_bucketed_batches_return_indices_and_tensors():
         assert tb.tokens.dtype == torch.int64 and tb.mask.dtype == torch.bool
         assert tb.lengths.tolist() == b.lengths.tolist() and tb.chars.shape == b.chars.shape
     assert sorted(seen) == [0, 1, 2]
+
+
+def test_prediction_batches_keep_to_a_token_budget():
+    """seed=None with max_tokens: sorted by length, no batch holds more than max_tokens padded
+    tokens (utterances × longest) or batch_size utterances; a longer utterance is alone."""
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(1, 60, size=300).tolist() + [500, 7]
+    groups = bucket_order(lengths, batch_size=16, seed=None, max_tokens=200)
+    assert sorted(i for g in groups for i in g) == list(range(302))
+    assert [lengths[i] for g in groups for i in g] == sorted(lengths)
+    for g in groups:
+        assert len(g) <= 16
+        assert len(g) * max(lengths[i] for i in g) <= 200 or len(g) == 1
+    assert [300] in groups  # 500 tokens > 200: a batch of its own
+    # greedy: each batch is as full as the budget allows (the next utterance did not fit)
+    for g, nxt in zip(groups, groups[1:], strict=False):
+        assert len(g) == 16 or (len(g) + 1) * lengths[nxt[0]] > 200
+    assert bucket_order(lengths, 16, seed=None, max_tokens=10**9) == bucket_order(lengths, 16,
+                                                                                  seed=None)
+    with pytest.raises(ValueError, match="max_tokens"):
+        bucket_order(lengths, 16, seed=0, max_tokens=200)

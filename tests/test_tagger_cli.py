@@ -442,3 +442,41 @@ def test_seeds_report_each_runs_stop_and_do_not_average_flags(corpus, capsys):
     assert [r["stopped"] for r in out["runs"]] == ["time", "time"]
     assert "partial_last_epoch_sd" not in out and out["partial_last_epoch"] is True
     assert "--max-minutes" in run("train", "--help").stdout
+
+
+def test_predict_and_evaluate_batch_by_a_token_budget(trained, corpus, tmp_path, monkeypatch,
+                                                      capsys):
+    """--max-batch-tokens caps utterances × longest length of every forward pass (what memory
+    grows with), whatever --batch-size says, and the output keeps the input order."""
+    import course_lib.tagger.decode as decode
+
+    _, save = trained
+    lines = [" ".join(["fly", "to", "boston"] * k) for k in (40, 1, 7, 2, 40, 3, 1)]
+    (tmp_path / "in.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shapes, real = [], decode.decode_slots
+
+    def spy(model, slots, *rest, **kw):
+        shapes.append(tuple(slots.shape[:2]))
+        return real(model, slots, *rest, **kw)
+
+    monkeypatch.setattr(decode, "decode_slots", spy)
+    base = ["predict", str(save), str(tmp_path / "in.txt"), "--threads", "1"]
+    assert main(base) == 0
+    whole = capsys.readouterr().out
+    assert shapes == [(7, 120)]  # the default budget (32768) holds this input in one pass
+    shapes.clear()
+    assert main([*base, "--max-batch-tokens", "30"]) == 0
+    assert capsys.readouterr().out == whole  # same answers, same order
+    assert all(n * t <= 30 or n == 1 for n, t in shapes) and (1, 120) in shapes, shapes
+    assert sum(n for n, _ in shapes) == 7 and len(shapes) == 5, shapes  # 3+3 | 6+9 | 21 | 120 | 120
+    shapes.clear()
+    assert main(["evaluate", str(save), str(corpus / "test"), "--threads", "1"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    assert shapes and max(n for n, _ in shapes) == 10
+    shapes.clear()
+    assert main(["evaluate", str(save), str(corpus / "test"), "--threads", "1",
+                 "--max-batch-tokens", "16"]) == 0
+    assert json.loads(capsys.readouterr().out) == want
+    assert all(n * t <= 16 for n, t in shapes) and sum(n for n, _ in shapes) == 10, shapes
+    text = " ".join(run("predict", "--help").stdout.split())
+    assert "--max-batch-tokens" in text and "keeps the input order" in text

@@ -233,7 +233,8 @@ def predict(args) -> int:
 
     examples = [Example(model_input(t, lowercase), ["O"] * len(t), "") for t in utterances]
     try:
-        predictions = run(model, examples, vocabs, args.decoder, args.batch_size)
+        predictions = run(model, examples, vocabs, args.decoder, args.batch_size,
+                          args.max_batch_tokens)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
     for (i, tokens), p in zip(numbered, predictions, strict=True):
@@ -259,7 +260,7 @@ def evaluate(args) -> int:
 
     inputs = [ex._replace(tokens=model_input(ex.tokens, lowercase)) for ex in examples]
     try:
-        pred = run(model, inputs, vocabs, args.decoder)
+        pred = run(model, inputs, vocabs, args.decoder, args.batch_size, args.max_batch_tokens)
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
     metrics = score(examples, pred)

@@ -137,10 +137,14 @@ def decode_slots(model: SlotTagger, slots: torch.Tensor, lengths: torch.Tensor,
 
 
 def predict(model: SlotTagger, examples: Sequence[Example], vocabs: TaggerVocabs,
-            decoder: str = "viterbi", batch_size: int = 256) -> list[Prediction]:
+            decoder: str = "viterbi", batch_size: int = 256,
+            max_tokens: int | None = None) -> list[Prediction]:
     """Tags and intent of every example, in input order (utterances are batched by length).
 
-    Only the tokens of the examples are used; their tags and intents may be anything.
+    Only the tokens of the examples are used; their tags and intents may be anything. A batch
+    holds at most ``batch_size`` utterances and, with ``max_tokens``, at most ``max_tokens``
+    padded tokens (utterances × longest length), which bounds the memory of a forward pass
+    and of Viterbi's back-pointers (both grow with N·T) whatever the lengths.
     """
     was_training = model.training
     model.eval()
@@ -148,7 +152,7 @@ def predict(model: SlotTagger, examples: Sequence[Example], vocabs: TaggerVocabs
     out: list[Prediction | None] = [None] * len(examples)
     with torch.no_grad():
         for idx, batch in bucketed_batches(examples, vocabs, batch_size, seed=None,
-                                           with_tags=False):
+                                           with_tags=False, max_tokens=max_tokens):
             tb = to_tensors(batch, device)
             res = model(tb.tokens, tb.lengths, tb.chars)
             tag_ids = decode_slots(model, res.slots, tb.lengths, vocabs.tags.itos, decoder)
