@@ -480,3 +480,48 @@ def test_predict_and_evaluate_batch_by_a_token_budget(trained, corpus, tmp_path,
     assert all(n * t <= 16 for n, t in shapes) and sum(n for n, _ in shapes) == 10, shapes
     text = " ".join(run("predict", "--help").stdout.split())
     assert "--max-batch-tokens" in text and "keeps the input order" in text
+
+
+@pytest.mark.parametrize("target,words", [
+    ("folder", ["is a folder; --save needs a file path", "tagger.pt"]),
+    ("empty", ["--save needs a file path, got an empty string"]),
+    ("no folder", ["folder for --save not found"]),
+])
+def test_save_path_is_checked_before_training(corpus, tmp_path, target, words):
+    """A --save that cannot be written fails at once (exit 2, nothing trained, nothing left
+    behind), even with --overwrite; an empty path is an error, not 'saved nothing'."""
+    (tmp_path / "models").mkdir()
+    path = {"folder": tmp_path / "models", "empty": "",
+            "no folder": tmp_path / "nowhere" / "m.pt"}[target]
+    argv = [a for a in TINY if a != "--quiet"]
+    proc = run("train", corpus, *argv, "--save", path, "--overwrite")
+    assert_clean_error(proc, 2, *words)
+    assert "epoch" not in proc.stderr  # refused before the first epoch
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["models"]
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+@pytest.mark.parametrize("fails", ["torch.save", "os.replace"])
+def test_save_tagger_leaves_no_temporary_file_when_it_fails(tmp_path, monkeypatch, fails):
+    from course_lib.batching import build_vocabs
+    from course_lib.data import Example
+    from course_lib.tagger import io
+    from course_lib.tagger.model import SlotTagger, make_config
+
+    vocabs = build_vocabs([Example(["to", "boston"], ["O", "B-city"], "flight")])
+    model = SlotTagger(make_config(vocabs, hidden_size=4))
+    (tmp_path / "m.pt.tmp").write_text("a learner's file", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(io.torch if fails == "torch.save" else io.os,
+                        fails.split(".")[1], broken)
+    with pytest.raises(OSError, match="No space left"):
+        io.save_tagger(tmp_path / "m.pt", model, vocabs)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.pt.tmp"]  # only the learner's file
+    assert (tmp_path / "m.pt.tmp").read_text(encoding="utf-8") == "a learner's file"
+    monkeypatch.undo()
+    path = io.save_tagger(tmp_path / "m.pt", model, vocabs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pt", "m.pt.tmp"]
+    assert path.stat().st_mode & 0o777 == 0o666 & ~io._umask()  # as open() would make it

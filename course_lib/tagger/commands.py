@@ -77,11 +77,10 @@ def train(args) -> int:
 
 def _train(args) -> int:
     start, cpu_start = time.perf_counter(), time.process_time()
-    save = Path(args.save) if args.save else None
-    if save is not None and save.exists() and not args.overwrite:
-        return _fail(f"{save} exists; choose another --save path or add --overwrite")
-    if save is not None and not save.parent.is_dir():
-        return _fail(f"{save.parent}: folder for --save not found")
+    save = None if args.save is None else Path(args.save)
+    problem = None if save is None else _save_problem(args.save, args.overwrite)
+    if problem:
+        return _fail(problem)
     try:
         corpus = load_corpus(args.data_dir, strict_iob=args.strict_iob)
         torch, device = _torch(args)
@@ -192,11 +191,32 @@ def _train(args) -> int:
             save_tagger(save, best[1], vocabs, info={k: v for k, v in result.items()
                                                      if k not in ("runs", "per_slot")},
                         lowercase=lowercase)
-        except (OSError, ValueError) as err:
-            return _fail(f"{save}: {err}", 3 if isinstance(err, ValueError) else 2)
+        except ValueError as err:
+            return _fail(f"{save}: {err}", 3)
+        except OSError as err:
+            return _fail(f"{save}: cannot save the model: {err.strerror or err}")
         result["saved"] = str(save)
     print(json.dumps(result), flush=True)
     return 0
+
+
+def _save_problem(name: str, overwrite: bool) -> str | None:
+    """Why ``--save name`` cannot be written (checked before training), or None."""
+    if not name.strip():
+        return "--save needs a file path, got an empty string"
+    save = Path(name)
+    if save.is_dir():
+        return (f"{save}: is a folder; --save needs a file path, e.g. "
+                f"{save / 'tagger.pt'}")
+    if save.exists() and not overwrite:
+        return f"{save} exists; choose another --save path or add --overwrite"
+    if save.exists() and not save.is_file():
+        return f"{save}: not a regular file; --save needs a file path"
+    if not save.parent.is_dir():
+        return f"{save.parent}: folder for --save not found"
+    if not os.access(save.parent, os.W_OK | os.X_OK):
+        return f"{save.parent}: folder for --save is not writable"
+    return None
 
 
 def _last_epoch_steps(hist, steps_per_epoch: int) -> int:

@@ -23,8 +23,10 @@ Version 1 (``course_lib`` before the joint model) stored a bare ``state_dict`` p
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import tempfile
 import warnings
 from pathlib import Path
 from typing import NamedTuple
@@ -60,11 +62,13 @@ def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
     them changes under ``str.lower``; ``vocabs.chars`` holds every character of the training
     split, so this is :func:`is_lowercase` of the split).
 
-    The file is written to ``PATH.tmp`` and renamed, so an interrupted save never leaves a
-    half-written model behind.
+    The file is written to a new temporary file beside ``PATH`` (``.NAME.*.tmp``, never an
+    existing file) and renamed, so an interrupted save never leaves a half-written model
+    behind; the temporary file is removed if anything fails.
 
     Raises:
         ValueError: the model holds NaN or infinite weights (they are never saved).
+        OSError: the file cannot be written (the temporary file is removed).
     """
     bad = non_finite_tensors(model)
     if bad:
@@ -80,10 +84,24 @@ def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "info": _plain(info or {}),
     }
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(payload, f)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 → what open() would have made
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return path
+
+
+def _umask() -> int:
+    """The process's umask (Python can only read it by setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _plain(value):
