@@ -525,3 +525,62 @@ def test_save_tagger_leaves_no_temporary_file_when_it_fails(tmp_path, monkeypatc
     path = io.save_tagger(tmp_path / "m.pt", model, vocabs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pt", "m.pt.tmp"]
     assert path.stat().st_mode & 0o777 == 0o666 & ~io._umask()  # as open() would make it
+
+
+def test_summarise_runs_treats_each_field_by_its_meaning():
+    from course_lib.tagger.runs import summarise
+
+    def one(seed, f1, epochs, last, stopped, partial, intent=50.0):
+        return {"seed": seed, "slot_f1": f1, "intent_accuracy": intent, "epochs": epochs,
+                "best_epoch": 1, "stopped": stopped, "time_guard_fired": partial,
+                "steps_per_epoch": 8, "last_epoch_steps": last, "partial_last_epoch": partial,
+                "train_seconds": 0.5}
+
+    runs = [one(0, 80.0, 4, 8, "epochs", False), one(1, 90.0, 5, 3, "time", True, None)]
+    out = summarise(runs)
+    assert out["slot_f1"] == 85.0 and out["slot_f1_sd"] == pytest.approx(7.07)
+    assert out["epochs"] == 4.5 and out["epochs_sd"] == pytest.approx(0.71)
+    assert out["best_epoch"] == 1 and type(out["best_epoch"]) is int  # the runs agree
+    assert out["steps_per_epoch"] == 8 and type(out["steps_per_epoch"]) is int
+    assert "steps_per_epoch_sd" not in out and "last_epoch_steps_sd" not in out
+    assert out["last_epoch_steps"] == 3  # the fewest: a partial last epoch in some run
+    assert out["partial_last_epoch"] is True and out["time_guard_fired"] is True
+    assert "partial_last_epoch_sd" not in out and out["stopped"] == "mixed"
+    assert out["intent_accuracy"] is None and "intent_accuracy_sd" not in out
+    assert out["seeds"] == [0, 1] and out["runs"] == runs and "seed" not in out
+    with pytest.raises(ValueError, match="two runs"):
+        summarise(runs[:1])
+
+
+def test_seeds_say_which_run_was_saved_and_the_file_describes_that_run(corpus, tmp_path,
+                                                                       capsys):
+    save = tmp_path / "m.pt"
+    argv = ["train", str(corpus), *[a for a in TINY if a != "--quiet"], "--epochs", "1",
+            "--seeds", "2", "--save", str(save), "--report"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    by_seed = {r["seed"]: r for r in out["runs"]}
+    kept = out["saved_seed"]
+    assert kept in (0, 1) and out["per_slot_seed"] == kept
+
+    def dev_score(r):
+        return sum(r[k] for k in ("dev_slot_f1", "dev_intent_accuracy",
+                                  "dev_sentence_accuracy"))
+
+    assert dev_score(by_seed[kept]) >= dev_score(by_seed[1 - kept]) - 0.03  # rounded values
+    info = torch.load(save, weights_only=True)["info"]
+    assert info["seed"] == kept and info["seeds"] == [0, 1]
+    for key in ("slot_f1", "intent_accuracy", "sentence_accuracy", "dev_slot_f1", "epochs"):
+        assert info[key] == by_seed[kept][key]  # that run's own scores, not the mean
+    assert not any(k.endswith("_sd") for k in info) and "runs" not in info
+    assert out["epochs"] == 1 and type(out["epochs"]) is int and out["epochs_sd"] == 0
+    assert type(out["steps_per_epoch"]) is int and "steps_per_epoch_sd" not in out
+    assert f"per-slot report, test split, seed {kept}, the run with the best dev" in captured.err
+    line = [x for x in captured.err.splitlines() if x.startswith("seeds 0, 1 (mean ± sd")]
+    assert len(line) == 1 and f"slot F1 {out['slot_f1']:.2f} ± {out['slot_f1_sd']:.2f}" in line[0]
+    assert f"best dev score: seed {kept} (saved to {save})" in line[0]
+    assert main([*argv, "--overwrite", "--quiet"]) == 0
+    assert "mean ± sd" not in capsys.readouterr().err
+    text = " ".join(run("train", "--help").stdout.split())
+    assert "saved_seed" in text and "per_slot_seed" in text and "mean ± sd" in text

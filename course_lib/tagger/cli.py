@@ -1,7 +1,7 @@
 """Command line of the capstone tagger: ``python -m course_lib.tagger train|predict|evaluate``.
 
 The argument parser and the dispatch; the commands themselves are in
-:mod:`course_lib.tagger.commands`. ``python -m course_lib.tagger DATA_DIR …`` (no
+:mod:`course_lib.tagger.commands`, the longer help texts in :mod:`course_lib.tagger.helptext`. ``python -m course_lib.tagger DATA_DIR …`` (no
 sub-command) means ``train``, as before the sub-commands existed, unless the first word is a
 likely typo of a command and no such file or folder exists (then: unknown command).
 """
@@ -15,83 +15,16 @@ import os
 import re
 import sys
 
+from course_lib.tagger.helptext import (
+    DESCRIPTION,
+    EVALUATE_EPILOG,
+    METRICS_HELP,
+    PREDICT_EPILOG,
+    TRAIN_EPILOG,
+)
+
 PROG = "python -m course_lib.tagger"
 COMMANDS = ("train", "predict", "evaluate")
-
-DESCRIPTION = """\
-A joint intent + slot tagger (character CNN + bidirectional LSTM + CRF) for corpora in the
-seq.in / seq.out / label layout (one utterance a line: tokens, IOB2 tags, intent).
-
-  train     train on DATA_DIR/train, early-stop on DATA_DIR/dev (or valid), score DATA_DIR/test
-  predict   tag sentences (from a file or stdin) with a saved model
-  evaluate  score a saved model on one split folder
-
-"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]";
-a first word that is close to a command and names no file or folder ("trian", "predcit") is
-an error: unknown command, with the command it probably meant.
-"python -m course_lib.tagger COMMAND --help" lists the options of a command."""
-
-METRICS_HELP = """\
-metrics (percent, 0-100, as conlleval prints them):
-  slot_f1            span F1 of the slots, conlleval rules (precision, recall beside it)
-  intent_accuracy    the intent label is exactly right; a multi-intent label such as
-                     atis_flight#atis_airfare counts as one label, right only as a whole
-  sentence_accuracy  the intent and every tag of the utterance are right
-  token_accuracy     tags right, O included; invalid_iob2: predicted sequences that are not
-                     valid IOB2 (0 with the default Viterbi decoding)
-exit status: 0 done, 2 bad command line or bad input (the message names the file and line),
-3 training diverged (NaN or infinite loss or gradient; nothing is saved)."""
-
-TRAIN_EPILOG = METRICS_HELP + """
-
-output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
-  {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
-plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, patience
-or time), "time_guard_fired" (true when --max-minutes stopped the run), "steps_per_epoch" and
-"last_epoch_steps" (fewer when the guard cut the last epoch short; that partial epoch was
-scored on dev like the others), "partial_last_epoch", "best_epoch_partial" (the kept epoch
-is that partial one), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config",
-and "lowercase": true when every token of the training split is lowercase (as in public
-ATIS and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
-their input. With --seeds N each metric is the mean over the N runs, "<metric>_sd" its
-standard deviation and "runs" the per-seed results; a true/false field is true if it is
-true in any run, and "stopped" is "mixed" when the runs stopped for different reasons.
-
-examples:
-  python -m course_lib.tagger train data
-  python -m course_lib.tagger train path/to/snips --seeds 3 --save snips.pt --report"""
-
-PREDICT_EPILOG = """\
-input: one utterance a line, tokens separated by spaces, UTF-8.
-output: one JSON line per input line ("line" is its number in the input), e.g.
-  {"line": 1, "tokens": ["flights", "to", "boston"], "tags": ["O", "O", "B-toloc.city_name"],
-   "slots": [{"type": "toloc.city_name", "start": 2, "end": 3, "text": "boston"}],
-   "intent": "flight", "intent_probability": 0.998}
-("end" is exclusive.)
-case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lowercase" in
-the train output) lowercases each token before looking it up, so "Book" is read as "book",
-not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained
-on cased text, and files saved before this was recorded, take the input as typed.
-blank lines: blank lines after the last utterance are ignored. Any other blank line stops
-predict with exit status 2 and a message naming it, before anything is printed: in a file
-meant to hold one utterance a line it usually means the file is something else
-(one-token-a-line CoNLL text with blank lines between sentences, or wrapped paragraphs), and
-tagging that line by line would give plausible-looking nonsense. If the blank lines are just
-spacing, add --skip-blank: each is skipped with a warning naming it, and "line" still counts
-every input line. Invalid UTF-8 or a file that is not a saved tagger also stops with exit status 2 and
-a message naming the line or file.
-
-example:
-  echo "i want to fly from boston to denver" | python -m course_lib.tagger predict model.pt"""
-
-EVALUATE_EPILOG = METRICS_HELP + """
-
-output: one JSON line of metrics on stdout (with --report also "per_slot", and the
-conlleval-style table on stderr), with "size", "unseen_intents" (gold intents the model never
-saw) and "lowercase" (the tokens were lowercased before lookup, as for predict).
-
-example:
-  python -m course_lib.tagger evaluate model.pt path/to/snips/test --report"""
 
 
 def _typed(kind, low, inclusive=True):
@@ -215,16 +148,18 @@ def _train_parser(sub) -> None:
     t.add_argument("--seed", type=_typed(int, 0), default=0,
                    help="first random seed (default: %(default)s)")
     t.add_argument("--seeds", type=COUNT, default=1,
-                   help="train this many runs (seeds SEED, SEED+1, ...) and report mean ± sd "
-                        "(default: 1)")
+                   help="train this many runs (seeds SEED, SEED+1, ...) and report mean ± sd; "
+                        "--save and --report take the run with the best dev score (see "
+                        "'several seeds' below) (default: 1)")
     t.add_argument("--strict-iob", action="store_true",
                    help="reject orphan I-X tags in the corpus (by default they are kept and "
                         "scored with conlleval's rule, as some public ATIS copies contain them)")
     _common(t)
     o = p.add_argument_group("output")
     o.add_argument("--save", metavar="PATH", default=None,
-                   help="save the model (weights, config, vocabularies; with --seeds, the run "
-                        "with the best dev score) to PATH")
+                   help="save the model (weights, config, vocabularies, and how it was trained "
+                        "and scored; with --seeds, the run with the best dev score) to the "
+                        "file PATH, checked before training")
     o.add_argument("--overwrite", action="store_true",
                    help="allow --save to replace an existing file")
     o.add_argument("--report", action="store_true",

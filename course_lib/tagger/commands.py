@@ -12,13 +12,13 @@ import json
 import math
 import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
 
 from course_lib.data import CorpusFormatError, Example, load_corpus, load_split
 from course_lib.tagger.cli import PROG
+from course_lib.tagger.runs import mean_sd_line, summarise
 
 MAX_BLANK_WARNINGS = 20  # predict --skip-blank names this many blank lines, then counts
 PERCENT_KEYS = ("slot_f1", "precision", "recall", "intent_accuracy", "sentence_accuracy",
@@ -154,48 +154,41 @@ def _train(args) -> int:
                      "partial_last_epoch": partial, "best_epoch_partial": best_partial,
                      "train_seconds": round(hist.seconds, 1)})
         if best is None or selection_score(dev) > best[0]:
-            best = (selection_score(dev), model, test)
-    result = dict(runs[0])
-    if len(runs) > 1:
-        for key in [k for k in runs[0] if isinstance(runs[0][k], (int, float))]:
-            values = [r[key] for r in runs]
-            if key == "seed" or None in values:
-                continue
-            if isinstance(runs[0][key], bool):  # a flag: true if true in any run
-                result[key] = any(values)
-                continue
-            result[key] = round(statistics.fmean(values), 2)
-            result[key + "_sd"] = round(statistics.stdev(values), 2)
-        reasons = {r["stopped"] for r in runs}
-        result["stopped"] = reasons.pop() if len(reasons) == 1 else "mixed"
-        result["seeds"] = [r["seed"] for r in runs]
-        result["runs"] = runs
-        result.pop("seed")
+            best = (selection_score(dev), model, test, runs[-1])
+    _, model, test, best_run = best
+    result = dict(runs[0]) if len(runs) == 1 else summarise(runs)
     if args.report:
         from course_lib.tagger.decode import predict
 
-        pred = [p.tags for p in predict(best[1], corpus["test"], vocabs, args.decoder)]
+        pred = [p.tags for p in predict(model, corpus["test"], vocabs, args.decoder)]
         report = slot_report([ex.tags for ex in corpus["test"]], pred)
-        print(format_report(report, best[2]), file=sys.stderr)
+        which = (f", the run with the best dev score of seeds {args.seed}-{runs[-1]['seed']}"
+                 if len(runs) > 1 else "")
+        print(f"per-slot report, test split, seed {best_run['seed']}{which}:\n"
+              f"{format_report(report, test)}", file=sys.stderr)
         result["per_slot"] = {k: {m: round(100 * v, 2) if isinstance(v, float) else v
                                   for m, v in r.items()} for k, r in report.items()}
-    result.update({
+        result["per_slot_seed"] = best_run["seed"]
+    common = {
         "seconds": round(time.perf_counter() - start, 1),
         "cpu_seconds": round(time.process_time() - cpu_start, 1),
-        "peak_memory_mb": _peak_memory_mb(), "parameters": count_parameters(best[1]),
+        "peak_memory_mb": _peak_memory_mb(), "parameters": count_parameters(model),
         "threads": torch.get_num_threads(), "device": str(device),
         "train_size": len(corpus["train"]), "dev_size": len(corpus["dev"]),
-        "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict()})
+        "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict()}
+    result.update(common)
     if save is not None:
+        # the file describes the run it holds: its seed and its own scores, not the mean
+        info = {**best_run, **common, "seeds": [r["seed"] for r in runs]}
         try:
-            save_tagger(save, best[1], vocabs, info={k: v for k, v in result.items()
-                                                     if k not in ("runs", "per_slot")},
-                        lowercase=lowercase)
+            save_tagger(save, model, vocabs, info=info, lowercase=lowercase)
         except ValueError as err:
             return _fail(f"{save}: {err}", 3)
         except OSError as err:
             return _fail(f"{save}: cannot save the model: {err.strerror or err}")
-        result["saved"] = str(save)
+        result["saved"], result["saved_seed"] = str(save), best_run["seed"]
+    if len(runs) > 1 and not args.quiet:
+        print(mean_sd_line(result, best_run["seed"], result.get("saved")), file=sys.stderr)
     print(json.dumps(result), flush=True)
     return 0
 
