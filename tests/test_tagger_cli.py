@@ -584,3 +584,33 @@ def test_seeds_say_which_run_was_saved_and_the_file_describes_that_run(corpus, t
     assert "mean ± sd" not in capsys.readouterr().err
     text = " ".join(run("train", "--help").stdout.split())
     assert "saved_seed" in text and "per_slot_seed" in text and "mean ± sd" in text
+
+
+def test_predict_reads_pipes_and_refuses_folders(trained, tmp_path):
+    """/dev/stdin, bash's <(command) and named pipes are files to read, not 'file not found'."""
+    import threading
+
+    _, save = trained
+    text = "flights from boston to denver\nfares to dallas\n"
+    want = run("predict", save, stdin=text)
+    assert want.returncode == 0 and len(want.stdout.splitlines()) == 2, want.stderr
+    assert run("predict", save, "/dev/stdin", stdin=text).stdout == want.stdout
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    proc = run("predict", save, fifo)
+    writer.join(timeout=60)
+    assert proc.returncode == 0 and proc.stdout == want.stdout, proc.stderr
+    proc = subprocess.run(["bash", "-c", f'{sys.executable} -m course_lib.tagger predict '
+                           f'"{save}" <(printf "{text}")'], capture_output=True, text=True,
+                          timeout=180, env=dict(os.environ, COURSE_LIB_PROGRESS="0"))
+    assert proc.returncode == 0 and proc.stdout == want.stdout, proc.stderr
+    assert_clean_error(run("predict", save, tmp_path), 2,
+                       f"{tmp_path}: is a folder, not a text file")
+    assert_clean_error(run("predict", save, tmp_path / "none.txt"), 2, "none.txt: file not found")

@@ -28,21 +28,29 @@ def read_utterances(name: str, skip_blank: bool = False
                     ) -> tuple[str, list[tuple[int, list[str]]], list[int]]:
     """The utterances of file ``name`` ("-": stdin), one a line, split at white space.
 
+    ``name`` may be any readable file that is not a folder: a regular file, ``/dev/stdin``,
+    a pipe such as bash's ``<(command)``, or a named pipe (FIFO).
+
     Returns ``(where, [(line number, tokens)], [numbers of the blank lines skipped])``.
     Blank lines (nothing but white space) at the end of the input are ignored; any other blank
     line is an error naming it, or, with ``skip_blank``, is skipped and listed.
 
     Raises:
-        ValueError: file not found, invalid UTF-8, a blank line (without ``skip_blank``), no
-            utterance at all; the message names the file and line.
+        ValueError: file not found, a folder, unreadable, invalid UTF-8, a blank line
+            (without ``skip_blank``), no utterance at all; the message names the file and line.
     """
     if name == "-":
         raw, where = sys.stdin.buffer.read(), "<stdin>"
     else:
         path = Path(name)
-        if not path.is_file():
+        if path.is_dir():
+            raise ValueError(f"{path}: is a folder, not a text file (one utterance a line)")
+        if not path.exists():
             raise ValueError(f"{path}: file not found")
-        raw, where = path.read_bytes(), str(path)
+        try:  # any readable file: also /dev/stdin, <(command), a named pipe
+            raw, where = path.read_bytes(), str(path)
+        except OSError as err:
+            raise ValueError(f"{path}: cannot read it ({err.strerror or err})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
