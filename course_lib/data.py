@@ -49,6 +49,15 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
+def utf8_error_place(raw: bytes, err: UnicodeDecodeError) -> str:
+    """Where ``raw`` is not UTF-8, counted as an editor shows it: ``line L: invalid UTF-8
+    (<reason> at byte B of the line)``, L and B from 1."""
+    line_start = raw.rfind(b"\n", 0, err.start) + 1
+    line = raw.count(b"\n", 0, err.start) + 1
+    return (f"line {line}: invalid UTF-8 ({err.reason} at byte {err.start - line_start + 1} "
+            "of the line)")
+
+
 def _read_lines(path: Path) -> list[str]:
     """Lines of a UTF-8 file (strict decoding), without the final newline; errors name the line."""
     if not path.is_file():
@@ -57,10 +66,7 @@ def _read_lines(path: Path) -> list[str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise CorpusFormatError(
-            f"{path}, line {line}: invalid UTF-8 ({err.reason} at byte {err.start})"
-        ) from None
+        raise CorpusFormatError(f"{path}, {utf8_error_place(raw, err)}") from None
     text = text.removeprefix("\ufeff")  # a byte-order mark is encoding metadata, not a token
     if not text.strip():
         raise CorpusFormatError(f"{path}: file is empty")
@@ -103,8 +109,17 @@ def load_split(directory: str | Path, strict_iob: bool = True) -> list[Example]:
             counts, empty utterance, token/tag count mismatch, invalid IOB2 tag.
     """
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        hint = (f"; give the folder holding it: {directory.parent}" if directory.name in FILES
+                else "")
+        raise CorpusFormatError(f"{directory}: is a file, not a split folder (a folder holding "
+                                f"seq.in, seq.out and label){hint}")
     if not directory.is_dir():
         raise CorpusFormatError(f"{directory}: split folder not found")
+    splits = [name for name in ("train", *DEV_NAMES, "test") if (directory / name).is_dir()]
+    if splits and not any((directory / name).exists() for name in FILES):
+        raise CorpusFormatError(f"{directory}: a corpus folder (with {', '.join(splits)}), not "
+                                f"one split; give a split folder, e.g. {directory / splits[-1]}")
     paths = [directory / name for name in FILES]
     seq_in, seq_out, labels = (_read_lines(p) for p in paths)
     counts = {p.name: n for p, n in zip(paths, map(len, (seq_in, seq_out, labels)), strict=True)}
@@ -140,8 +155,17 @@ def load_corpus(root: str | Path, strict_iob: bool = True) -> dict[str, list[Exa
             or any file is malformed (see :func:`load_split`).
     """
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise CorpusFormatError(f"{root}: is a file, not a corpus folder (a folder holding "
+                                "train/, dev/ or valid/, and test/)")
     if not root.is_dir():
         raise CorpusFormatError(f"{root}: corpus folder not found")
+    if not (root / "train").is_dir() and any((root / name).exists() for name in FILES):
+        above = root.parent if root.parent != Path(".") else root.absolute().parent
+        hint = f": probably {above}" if (above / "train").is_dir() else ""
+        raise CorpusFormatError(f"{root}: one split (it holds seq.in, seq.out, label), not a "
+                                "corpus folder; give the folder holding train/, dev/ or "
+                                f"valid/, and test/{hint}")
     dev_dirs = [root / name for name in DEV_NAMES if (root / name).is_dir()]
     if len(dev_dirs) > 1:
         raise CorpusFormatError(f"{root}: both dev/ and valid/ exist; keep one of them")

@@ -103,7 +103,8 @@ def _corpus_cases() -> list[Case]:
              ValueError, r"tag 'X-city' is not 'O', 'B-<type>' or 'I-<type>'", data),
         Case("seq.in that is not UTF-8 (Latin-1 byte)",
              lambda t: load_split(write_split(t / "s", seq_in=b"show caf\xe9 to boston\n")),
-             ValueError, r"seq\.in, line 1: invalid UTF-8", data),
+             ValueError, r"seq\.in, line 1: invalid UTF-8 \(invalid continuation byte at byte 9 "
+             r"of the line\)", data),
         Case("empty seq.in file",
              lambda t: load_split(write_split(t / "s", seq_in="")),
              ValueError, r"seq\.in: file is empty", data),
@@ -500,11 +501,35 @@ def _cli_cases() -> list[Case]:
              lambda t: run_tagger("predcit", "m.pt"), None,
              rf"exit code 2: {prog}: error: unknown command 'predcit' \(did you mean "
              r"'predict'\?\)", cli),
+        Case("tagger tag data/ (a word that is no command and names no folder)",
+             lambda t: run_tagger("tag", "data/"), None,
+             rf"exit code 2: {prog}: error: unknown command 'tag'; commands: train, predict, "
+             r"evaluate \(or give a corpus folder", cli),
+        Case("tagger --threads 1 predict m.pt (options before the command)",
+             lambda t: run_tagger("--threads", "1", "predict", "m.pt"), None,
+             rf"exit code 2: {prog}: error: options come after the command: {prog} predict",
+             cli),
+        Case("tagger train on one split folder (corpus/train)",
+             lambda t: run_tagger("train", str(write_corpus(t / "c") / "train")), None,
+             rf"exit code 2: {prog}: error: \S*train: one split \(it holds seq\.in, seq\.out, "
+             r"label\), not a corpus folder; give the folder holding train/, dev/ or valid/, "
+             r"and test/: probably \S*c$", cli),
+        Case("tagger evaluate on a corpus folder (not one split)",
+             lambda t: run_tagger("evaluate", _saved_tagger(t), str(write_corpus(t / "c"))),
+             None, rf"exit code 2: {prog}: error: \S*c: a corpus folder \(with train, dev, "
+             r"test\), not one split; give a split folder, e\.g\. \S*test", cli),
+        Case("tagger train --save onto a folder, with --overwrite",
+             lambda t: run_tagger("train", str(write_corpus(t / "c")), "--save", str(t),
+                                  "--overwrite"), None,
+             rf"exit code 2: {prog}: error: \S+: is a folder; --save needs a file path", cli),
+        Case("tagger predict: a folder as the input",
+             lambda t: run_tagger("predict", _saved_tagger(t), str(t)), None,
+             rf"exit code 2: {prog}: error: \S+: is a folder, not a text file", cli),
         Case("tagger train --lr 1e38 (training diverges)",
              lambda t: run_tagger("train", str(write_corpus(t / "c")), *tiny, "--lr", "1e38",
                                   "--save", str(t / "m.pt")), None,
-             rf"exit code 3: {prog}: error: training stopped: the .* became .*Nothing was "
-             r"saved\.", cli),
+             rf"exit code 3: {prog}: error: training stopped: the .* became .*try a smaller "
+             r"--lr: Adam .*Nothing was saved\.", cli),
         Case("tagger train --save over an existing file",
              lambda t: run_tagger("train", str(write_corpus(t / "c")), "--save",
                                   _saved_tagger(t)), None,
@@ -522,7 +547,8 @@ def _cli_cases() -> list[Case]:
              None, rf"exit code 0: {prog}: warning: <stdin>, line 2: blank line skipped", cli),
         Case("tagger predict: input that is not UTF-8 (Latin-1 byte)",
              lambda t: run_tagger("predict", _saved_tagger(t), stdin=b"ok\nshow caf\xe9\n"),
-             None, rf"exit code 2: {prog}: error: <stdin>, line 2: invalid UTF-8", cli),
+             None, rf"exit code 2: {prog}: error: <stdin>, line 2: invalid UTF-8 \(invalid "
+             r"continuation byte at byte 9 of the line\)", cli),
         Case("tagger predict: a model file that is not a saved tagger",
              lambda t: run_tagger("predict", str(write_split(t / "s") / "seq.in"),
                                   stdin=b"show flights\n"), None,

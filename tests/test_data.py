@@ -56,7 +56,7 @@ def test_crlf_line_endings_and_byte_order_mark(tmp_path):
     ("seq.out", "O O O O O B-\n" + GOOD["seq.out"].split("\n")[1] + "\n",
      r"line 1, token 6: tag 'B-' is not"),
     ("seq.in", b"i want to arrive in taipei\nleave new york on november 2\xffnd\n",
-     r"seq.in, line 2: invalid UTF-8"),
+     r"seq.in, line 2: invalid UTF-8 \(invalid start byte at byte 29 of the line\)"),
     ("seq.in", "", r"seq.in: file is empty"),
     ("label", " \n", r"label: file is empty"),
     ("label", "flight\n", r"different line counts .*'label': 1"),
@@ -115,3 +115,18 @@ def test_course_corpus_loads_strictly():
     corpus = load_corpus(default_data_dir())
     assert {k: len(v) >= 500 for k, v in corpus.items()} == {"train": True, "dev": True,
                                                              "test": True}
+
+
+def test_a_file_a_split_or_a_corpus_where_another_is_expected(tmp_path):
+    root = write_corpus(tmp_path / "c")
+    with pytest.raises(CorpusFormatError, match=r"seq.in: is a file, not a corpus folder"):
+        load_corpus(root / "train" / "seq.in")
+    with pytest.raises(CorpusFormatError, match=r"train: one split .* not a corpus folder; "
+                                                rf"give the folder .*: probably {root}$"):
+        load_corpus(root / "train")
+    with pytest.raises(CorpusFormatError, match=r"c: a corpus folder \(with train, dev, test\), "
+                                                r"not one split; give a split folder, e.g. "):
+        load_split(root)
+    with pytest.raises(CorpusFormatError, match=r"label: is a file, not a split folder .*; give "
+                                                r"the folder holding it"):
+        load_split(root / "dev" / "label")

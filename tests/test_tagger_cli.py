@@ -198,6 +198,8 @@ def test_model_file_errors_are_one_precise_line(trained, tmp_path, kind, words):
 def test_nan_guard_exits_3_and_saves_nothing(corpus, tmp_path):
     proc = run("train", corpus, *TINY, "--lr", "1e30", "--save", tmp_path / "nan.pt")
     assert_clean_error(proc, 3, "training stopped", "became", "--lr", "Nothing was saved")
+    # with Adam the step is about --lr whatever the gradient's size: --clip is no remedy
+    assert "or a smaller --clip" not in proc.stderr and "a smaller --clip does not" in proc.stderr
     assert not (tmp_path / "nan.pt").exists()
 
 
@@ -228,12 +230,12 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
 
 @pytest.mark.parametrize("argv,message", [
     (["train", "D", "--hidden", "-4"], "must be ≥ 1"),
-    (["D", "--epochs", "0"], "must be ≥ 1"),
-    (["D", "--dropout", "1.5"], "[0, 1)"),
-    (["D", "--lr", "abc"], "expected float"),
-    (["D", "--lr", "inf"], "must be > 0"),
-    (["D", "--cell", "transformer"], "invalid choice"),
-    (["D", "--lr-decay", "1.5"], "must lie in (0, 1]"),
+    (["D/", "--epochs", "0"], "must be ≥ 1"),
+    (["D/", "--dropout", "1.5"], "[0, 1)"),
+    (["D/", "--lr", "abc"], "expected float"),
+    (["D/", "--lr", "inf"], "must be > 0"),
+    (["D/", "--cell", "transformer"], "invalid choice"),
+    (["D/", "--lr-decay", "1.5"], "must lie in (0, 1]"),
     (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),
     (["evaluate", "m.pt"], "required: SPLIT_DIR"),
 ])
@@ -409,7 +411,8 @@ def test_a_corpus_folder_named_like_a_typo_still_trains(tmp_path, monkeypatch, c
     monkeypatch.chdir(tmp_path)
     assert main(["trian", *TINY, "--epochs", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["train_size"] == 12
-    assert run("nowhere_at_all").stderr.strip().endswith("nowhere_at_all: corpus folder not found")
+    assert run("./nowhere_at_all").stderr.strip().endswith(
+        "nowhere_at_all: corpus folder not found")  # a path, not a word: a missing corpus
 
 
 def test_time_guard_mid_epoch_is_reported_honestly(corpus, capsys):
@@ -614,3 +617,75 @@ def test_predict_reads_pipes_and_refuses_folders(trained, tmp_path):
     assert_clean_error(run("predict", save, tmp_path), 2,
                        f"{tmp_path}: is a folder, not a text file")
     assert_clean_error(run("predict", save, tmp_path / "none.txt"), 2, "none.txt: file not found")
+
+
+@pytest.mark.parametrize("word", ["tag", "run", "fit", "snips2"])
+def test_an_unknown_word_is_an_unknown_command_not_a_missing_corpus(word, tmp_path,
+                                                                   monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main([word, "data/"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert (f"error: unknown command {word!r}; commands: train, predict, evaluate (or give a "
+            f"corpus folder: there is no file or folder named {word!r} here)") in err, err
+
+
+@pytest.mark.parametrize("argv,command", [
+    (["--threads", "1", "predict", "m.pt"], "predict"),
+    (["--lr=0.1", "--quiet", "evaluate", "m.pt", "d/test"], "evaluate"),
+    (["--hidden", "8", "train", "d"], "train"),
+])
+def test_options_before_the_command_say_where_options_go(argv, command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"error: options come after the command: python -m course_lib.tagger {command} " \
+           in err, err
+
+
+def test_options_first_with_a_corpus_folder_still_mean_train(tmp_path, capsys):
+    """A command word as an option's value (--save predict) is not the command."""
+    assert main(["--hidden", "8", str(tmp_path / "nowhere"), "--save", "predict"]) == 2
+    assert "nowhere: corpus folder not found" in capsys.readouterr().err
+
+
+def test_invalid_utf8_is_located_within_its_line(trained):
+    _, save = trained
+    proc = run("predict", save, stdin=b"ok\nshow caf\xe9 x\n")
+    assert_clean_error(proc, 2, "<stdin>, line 2: invalid UTF-8 (invalid continuation byte at "
+                                "byte 9 of the line)")
+
+
+def test_max_minutes_inf_means_no_guard(corpus, capsys):
+    assert build_parser().parse_args(["train", "D", "--max-minutes", "inf"]).max_minutes == \
+        float("inf")
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--max-minutes", "inf"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["stopped"] == "epochs" and out["time_guard_fired"] is False
+    for bad in ("nan", "0", "abc"):
+        with pytest.raises(SystemExit):
+            main(["train", str(corpus), "--max-minutes", bad])
+    assert "inf: no guard" in " ".join(run("train", "--help").stdout.split())
+
+
+def test_a_file_a_split_or_a_corpus_in_the_wrong_place_get_a_hint(trained, corpus, capsys):
+    _, save = trained
+    for argv, want in [
+        (["train", str(corpus / "train" / "seq.in")],
+         f"{corpus / 'train' / 'seq.in'}: is a file, not a corpus folder"),
+        (["train", str(corpus / "train")],
+         f"{corpus / 'train'}: one split (it holds seq.in, seq.out, label), not a corpus "
+         f"folder; give the folder holding train/, dev/ or valid/, and test/: probably "
+         f"{corpus}"),
+        (["evaluate", str(save), str(corpus)],
+         f"{corpus}: a corpus folder (with train, valid, test), not one split; give a split "
+         f"folder, e.g. {corpus / 'test'}"),
+        (["evaluate", str(save), str(corpus / "test" / "label")],
+         f"{corpus / 'test' / 'label'}: is a file, not a split folder (a folder holding seq.in, "
+         f"seq.out and label); give the folder holding it: {corpus / 'test'}"),
+    ]:
+        assert main([*argv, "--threads", "1"]) == 2
+        err = capsys.readouterr().err
+        assert want in err, err

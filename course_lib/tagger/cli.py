@@ -60,6 +60,13 @@ POSITIVE = _typed(float, 0.0, inclusive=False)
 COUNT = _typed(int, 1)
 
 
+def _minutes(text: str) -> float:
+    """--max-minutes: a positive number, or ``inf`` for no time guard."""
+    if text.strip().lower() in ("inf", "infinity"):
+        return math.inf
+    return POSITIVE(text)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                    help="where to compute: auto = cuda if available, else cpu "
@@ -140,11 +147,11 @@ def _train_parser(sub) -> None:
     t.add_argument("--intent-weight", type=POSITIVE, default=1.0,
                    help="weight λ of the intent loss in L_slots + λ L_intent "
                         "(default: %(default)s)")
-    t.add_argument("--max-minutes", type=POSITIVE, default=30.0,
+    t.add_argument("--max-minutes", type=_minutes, default=30.0,
                    help="guard: stop each run (seed) after this many minutes (fractions "
                         "allowed), keeping its best epoch; an epoch it cuts short is scored "
                         "on dev like a full one and may be kept; reported when it fires, "
-                        "see 'output' below (default: %(default)s)")
+                        "see 'output' below; inf: no guard (default: %(default)s)")
     t.add_argument("--seed", type=_typed(int, 0), default=0,
                    help="first random seed (default: %(default)s)")
     t.add_argument("--seeds", type=COUNT, default=1,
@@ -200,28 +207,54 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _misspelt_command(word: str) -> str | None:
-    """The command ``word`` looks like a typo of (``trian`` → ``train``), or None.
+def _first_word_problem(word: str) -> str | None:
+    """Why the first word ``word`` (not a command) is neither a command nor a corpus folder.
 
-    A word that names an existing file or folder, or looks like a path, is a corpus folder
-    (``python -m course_lib.tagger DATA_DIR`` trains), never a typo.
+    A word that names an existing file or folder, or looks like a path (``data/atis``,
+    ``./x``), is a corpus folder (``python -m course_lib.tagger DATA_DIR`` trains); any other
+    plain word is an unknown command, named with the command it probably meant
+    (``trian`` → ``train``) or with the list of commands (``tag``, ``run``, ``fit``).
     """
-    if not re.fullmatch(r"[A-Za-z][A-Za-z_-]*", word) or os.path.exists(word):
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", word) or os.path.exists(word):
         return None
     close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
-    return close[0] if close else None
+    if close:
+        return f"unknown command {word!r} (did you mean {close[0]!r}?)"
+    return (f"unknown command {word!r}; commands: {', '.join(COMMANDS)} (or give a corpus "
+            f"folder: there is no file or folder named {word!r} here)")
+
+
+def _command_after_options(argv: list[str], parser: argparse.ArgumentParser) -> str | None:
+    """The command word in ``argv`` when options come before it (``--threads 1 predict``)."""
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    with_value = {o for sub in subs.choices.values() for a in sub._actions if a.nargs != 0
+                  for o in a.option_strings}
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in with_value  # "--lr 0.1" (not "--lr=0.1"): its value comes next
+        else:  # the first positional word
+            return word if word in COMMANDS else None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        guess = _misspelt_command(argv[0])
-        if guess:
-            build_parser().error(f"unknown command {argv[0]!r} (did you mean {guess!r}?)")
+        problem = _first_word_problem(argv[0])
+        if problem:
+            parser.error(problem)
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
     elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+        command = _command_after_options(argv, parser)
+        if command:
+            options = " ".join(argv[:argv.index(command)])
+            parser.error(f"options come after the command: {PROG} {command} ... {options}")
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
-    args = build_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     from course_lib.tagger import commands
 
     return {"train": commands.train, "predict": commands.predict,

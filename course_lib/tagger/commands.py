@@ -102,6 +102,7 @@ def _train(args) -> int:
         word_dropout=args.word_dropout, crf=args.output_layer == "crf",
         intent_to_slots=args.intent_to_slots, token_intent=args.intent_level == "token")
     runs, best = [], None
+    max_seconds = None if math.isinf(args.max_minutes) else args.max_minutes * 60
     steps_per_epoch = math.ceil(len(corpus["train"]) / args.batch_size)  # bucketed_batches'
     for seed in range(args.seed, args.seed + args.seeds):
         seed_everything(seed, threads=torch.get_num_threads())
@@ -124,12 +125,12 @@ def _train(args) -> int:
         try:
             hist = fit(model, vocabs, corpus["train"], corpus["dev"], epochs=args.epochs,
                        lr=args.lr, batch_size=args.batch_size, clip_norm=args.clip,
-                       patience=args.patience, max_seconds=args.max_minutes * 60, seed=seed,
+                       patience=args.patience, max_seconds=max_seconds, seed=seed,
                        intent_weight=args.intent_weight, lr_decay=args.lr_decay,
                        decoder=args.decoder,
                        desc=f"seed {seed}", on_epoch=show)
         except NonFiniteError as err:
-            return _fail(f"{err}. Nothing was saved.", 3)
+            return _fail(f"{_diverged(err)}. Nothing was saved.", 3)
         last_steps = _last_epoch_steps(hist, steps_per_epoch)
         partial = last_steps < steps_per_epoch
         best_partial = partial and hist.best_epoch == len(hist.epoch_loss)
@@ -191,6 +192,13 @@ def _train(args) -> int:
         print(mean_sd_line(result, best_run["seed"], result.get("saved")), file=sys.stderr)
     print(json.dumps(result), flush=True)
     return 0
+
+
+def _diverged(err: Exception) -> str:
+    """The NaN/inf message of ``fit`` with the advice that holds for Adam: a smaller --lr."""
+    what = str(err).split(" (try ")[0]  # fit's own advice also names --clip
+    return (f"{what} (try a smaller --lr: Adam moves each weight by about --lr per step "
+            "whatever the gradient's size, so a smaller --clip does not make the steps smaller)")
 
 
 def _save_problem(name: str, overwrite: bool) -> str | None:

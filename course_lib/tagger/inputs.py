@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from course_lib.data import utf8_error_place
+
 
 def is_lowercase(tokens: Iterable[str]) -> bool:
     """True if no token changes under ``str.lower`` (e.g. an ATIS or SNIPS training split)."""
@@ -54,9 +56,8 @@ def read_utterances(name: str, skip_blank: bool = False
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise ValueError(f"{where}, line {line}: invalid UTF-8 ({err.reason} at byte "
-                         f"{err.start}); save the file as UTF-8") from None
+        raise ValueError(f"{where}, {utf8_error_place(raw, err)}; save the file as "
+                         "UTF-8") from None
     lines = text.removeprefix("\ufeff").split("\n")
     while lines and not lines[-1].strip():
         lines.pop()  # the final newline, and blank lines after the last utterance
