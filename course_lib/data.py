@@ -8,7 +8,9 @@ The layout (used by the course corpus in ``data/`` and by public copies of SNIPS
     root/dev/ ...        (or root/valid/), root/test/ ...
 
 Loading is strict: files are decoded as UTF-8 without replacement (a leading byte-order mark
-is dropped; lines may end in spaces or CR), every line of ``seq.in``
+is dropped; lines may end in spaces or CR; blank lines after the last line are ignored, as
+``python -m course_lib.tagger predict`` ignores them, but a blank line before it is an
+error), every line of ``seq.in``
 must have as many tokens as its line in ``seq.out``, the three files must have the same number
 of lines, and (by default) tags must be valid IOB2: ``I-X`` only after ``B-X`` or ``I-X``.
 Every problem raises :class:`CorpusFormatError` naming the file, the line and what is wrong;
@@ -59,7 +61,8 @@ def utf8_error_place(raw: bytes, err: UnicodeDecodeError) -> str:
 
 
 def _read_lines(path: Path) -> list[str]:
-    """Lines of a UTF-8 file (strict decoding), without the final newline; errors name the line."""
+    """Lines of a UTF-8 file (strict decoding), without the final newline and any blank lines
+    after the last line; errors name the line."""
     if not path.is_file():
         raise CorpusFormatError(f"{path}: file not found")
     raw = path.read_bytes()
@@ -72,8 +75,8 @@ def _read_lines(path: Path) -> list[str]:
         raise CorpusFormatError(f"{path}: file is empty")
     # split on "\n" only: str.splitlines would also split on \x1c, \u2028, ... inside a line
     lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
+    while not lines[-1].strip():  # the final newline, and blank lines after the last line
+        lines.pop()  # (as predict ignores them); a blank line before it is still an error
     return [line.rstrip("\r") for line in lines]
 
 
@@ -124,7 +127,8 @@ def load_split(directory: str | Path, strict_iob: bool = True) -> list[Example]:
     seq_in, seq_out, labels = (_read_lines(p) for p in paths)
     counts = {p.name: n for p, n in zip(paths, map(len, (seq_in, seq_out, labels)), strict=True)}
     if len(set(counts.values())) != 1:
-        raise CorpusFormatError(f"{directory}: files have different line counts {counts}")
+        raise CorpusFormatError(f"{directory}: files have different line counts {counts} "
+                                "(blank lines at the end of a file are not counted)")
     examples = []
     for i, (line_in, line_out, label) in enumerate(zip(seq_in, seq_out, labels, strict=True),
                                                    start=1):

@@ -81,6 +81,12 @@ def load_split(folder: Path):
     return load(folder)
 
 
+def _read_back(folder: Path) -> str:
+    examples = load_split(folder)
+    return f"utterances read: {len(examples)}: " + " | ".join(" ".join(ex.tokens)
+                                                             for ex in examples)
+
+
 def write_corpus(root: Path, splits=("train", "dev", "test")) -> Path:
     for split in splits:
         write_split(root / split)
@@ -116,6 +122,9 @@ def _corpus_cases() -> list[Case]:
                                               seq_out="\n" + GOOD["seq.out"],
                                               label="x\n" + GOOD["label"])),
              ValueError, r"seq\.in, line 1: empty utterance", data),
+        Case("blank lines after the last line of seq.in (as an editor may save it)",
+             lambda t: _read_back(write_split(t / "s", seq_in=GOOD["seq.in"] + "\n \n")), None,
+             r"^utterances read: 1: show flights to boston$", data),
         Case("split folder without its label file",
              lambda t: load_split(write_split(t / "s", label=None)),
              ValueError, r"label: file not found", data),

@@ -60,8 +60,10 @@ def test_crlf_line_endings_and_byte_order_mark(tmp_path):
     ("seq.in", "", r"seq.in: file is empty"),
     ("label", " \n", r"label: file is empty"),
     ("label", "flight\n", r"different line counts .*'label': 1"),
-    ("label", "flight\n\n", r"label, line 2: empty intent"),
-    ("seq.in", "i want to arrive in taipei\n\n", r"seq.in, line 2: empty utterance"),
+    ("label", "flight\n \nflight\n", r"different line counts .*'label': 3"),
+    ("label", "flight\n\t\n", r"different line counts .*'label': 1.*not counted"),
+    ("label", "\nflight\n", r"label, line 1: empty intent"),
+    ("seq.in", "\nleave new york on november 2nd\n", r"seq.in, line 1: empty utterance"),
     ("seq.out", None, r"seq.out: file not found"),
 ])
 def test_malformed_files_raise_with_file_and_line(tmp_path, name, text, message):
@@ -130,3 +132,13 @@ def test_a_file_a_split_or_a_corpus_where_another_is_expected(tmp_path):
     with pytest.raises(CorpusFormatError, match=r"label: is a file, not a split folder .*; give "
                                                 r"the folder holding it"):
         load_split(root / "dev" / "label")
+
+
+@pytest.mark.parametrize("end", ["\n", "\n\n", "\n \n\n", "\r\n\r\n", "\n\t\n", ""])
+def test_blank_lines_at_the_end_of_a_file_are_ignored(tmp_path, end):
+    """As predict ignores them: a file saved with an extra blank line at its end loads; one
+    file may have them and the others not."""
+    want = load_split(write_split(tmp_path / "plain"))
+    folder = write_split(tmp_path / "s", **{"seq.in": GOOD["seq.in"].rstrip("\n") + end,
+                                            "label": GOOD["label"] + "\n\n"})
+    assert load_split(folder) == want
