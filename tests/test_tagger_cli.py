@@ -489,19 +489,23 @@ def test_predict_and_evaluate_batch_by_a_token_budget(trained, corpus, tmp_path,
     ("folder", ["is a folder; --save needs a file path", "tagger.pt"]),
     ("empty", ["--save needs a file path, got an empty string"]),
     ("no folder", ["folder for --save not found"]),
+    ("corpus file", ["label: a file of the corpus being trained on; --save never replaces"]),
 ])
 def test_save_path_is_checked_before_training(corpus, tmp_path, target, words):
-    """A --save that cannot be written fails at once (exit 2, nothing trained, nothing left
-    behind), even with --overwrite; an empty path is an error, not 'saved nothing'."""
+    """A --save that cannot or must not be written fails at once (exit 2, nothing trained,
+    nothing left behind), even with --overwrite; an empty path is an error, not 'saved
+    nothing'; the corpus's own files are never replaced."""
     (tmp_path / "models").mkdir()
-    path = {"folder": tmp_path / "models", "empty": "",
+    label = corpus / "valid" / "label"
+    before = label.read_bytes()
+    path = {"folder": tmp_path / "models", "empty": "", "corpus file": label,
             "no folder": tmp_path / "nowhere" / "m.pt"}[target]
     argv = [a for a in TINY if a != "--quiet"]
     proc = run("train", corpus, *argv, "--save", path, "--overwrite")
     assert_clean_error(proc, 2, *words)
     assert "epoch" not in proc.stderr  # refused before the first epoch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["models"]
-    assert list((tmp_path / "models").iterdir()) == []
+    assert list((tmp_path / "models").iterdir()) == [] and label.read_bytes() == before
 
 
 @pytest.mark.parametrize("fails", ["torch.save", "os.replace"])
@@ -667,6 +671,7 @@ def test_max_minutes_inf_means_no_guard(corpus, capsys):
     for bad in ("nan", "0", "abc"):
         with pytest.raises(SystemExit):
             main(["train", str(corpus), "--max-minutes", bad])
+        assert "(inf: no time guard)" in capsys.readouterr().err
     assert "inf: no guard" in " ".join(run("train", "--help").stdout.split())
 
 

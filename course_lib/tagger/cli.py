@@ -64,7 +64,10 @@ def _minutes(text: str) -> float:
     """--max-minutes: a positive number, or ``inf`` for no time guard."""
     if text.strip().lower() in ("inf", "infinity"):
         return math.inf
-    return POSITIVE(text)
+    try:
+        return POSITIVE(text)
+    except argparse.ArgumentTypeError as err:
+        raise argparse.ArgumentTypeError(f"{err} (inf: no time guard)") from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:

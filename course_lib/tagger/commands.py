@@ -78,9 +78,15 @@ def train(args) -> int:
 def _train(args) -> int:
     start, cpu_start = time.perf_counter(), time.process_time()
     save = None if args.save is None else Path(args.save)
-    problem = None if save is None else _save_problem(args.save, args.overwrite)
-    if problem:
-        return _fail(problem)
+    if save is not None:
+        from course_lib.data import DEV_NAMES, FILES
+        from course_lib.tagger.io import save_path_problem
+
+        corpus_files = [Path(args.data_dir, split, name) for split in ("train", *DEV_NAMES, "test")
+                        for name in FILES]
+        problem = save_path_problem(args.save, args.overwrite, keep=corpus_files)
+        if problem:
+            return _fail(problem)
     try:
         corpus = load_corpus(args.data_dir, strict_iob=args.strict_iob)
         torch, device = _torch(args)
@@ -199,25 +205,6 @@ def _diverged(err: Exception) -> str:
     what = str(err).split(" (try ")[0]  # fit's own advice also names --clip
     return (f"{what} (try a smaller --lr: Adam moves each weight by about --lr per step "
             "whatever the gradient's size, so a smaller --clip does not make the steps smaller)")
-
-
-def _save_problem(name: str, overwrite: bool) -> str | None:
-    """Why ``--save name`` cannot be written (checked before training), or None."""
-    if not name.strip():
-        return "--save needs a file path, got an empty string"
-    save = Path(name)
-    if save.is_dir():
-        return (f"{save}: is a folder; --save needs a file path, e.g. "
-                f"{save / 'tagger.pt'}")
-    if save.exists() and not overwrite:
-        return f"{save} exists; choose another --save path or add --overwrite"
-    if save.exists() and not save.is_file():
-        return f"{save}: not a regular file; --save needs a file path"
-    if not save.parent.is_dir():
-        return f"{save.parent}: folder for --save not found"
-    if not os.access(save.parent, os.W_OK | os.X_OK):
-        return f"{save.parent}: folder for --save is not writable"
-    return None
 
 
 def _last_epoch_steps(hist, steps_per_epoch: int) -> int:

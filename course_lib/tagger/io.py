@@ -28,6 +28,7 @@ import math
 import os
 import tempfile
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -95,6 +96,32 @@ def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
             os.unlink(tmp)
         raise
     return path
+
+
+def save_path_problem(name: str, overwrite: bool, keep: Sequence[str | Path] = ()
+                      ) -> str | None:
+    """Why :func:`save_tagger` cannot or must not write the file ``name``, or None: checked
+    before training, so a run is not lost at the end for a bad ``--save``.
+
+    ``overwrite`` allows replacing an existing regular file, except the files in ``keep``
+    (e.g. the corpus being trained on), which are never replaced.
+    """
+    if not name.strip():
+        return "--save needs a file path, got an empty string"
+    save = Path(name)
+    if save.is_dir():
+        return f"{save}: is a folder; --save needs a file path, e.g. {save / 'tagger.pt'}"
+    if save.exists() and any(Path(k).exists() and save.samefile(k) for k in keep):
+        return f"{save}: a file of the corpus being trained on; --save never replaces it"
+    if save.exists() and not overwrite:
+        return f"{save} exists; choose another --save path or add --overwrite"
+    if save.exists() and not save.is_file():
+        return f"{save}: not a regular file; --save needs a file path"
+    if not save.parent.is_dir():
+        return f"{save.parent}: folder for --save not found"
+    if not os.access(save.parent, os.W_OK | os.X_OK):
+        return f"{save.parent}: folder for --save is not writable"
+    return None
 
 
 def _umask() -> int:
