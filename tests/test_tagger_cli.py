@@ -694,3 +694,60 @@ def test_a_file_a_split_or_a_corpus_in_the_wrong_place_get_a_hint(trained, corpu
         assert main([*argv, "--threads", "1"]) == 2
         err = capsys.readouterr().err
         assert want in err, err
+
+
+def test_help_groups_run_options_apart_from_training():
+    """--decoder, --device, --threads and --strict-iob say how to run, not what to train."""
+    subs = next(a for a in build_parser()._actions
+                if isinstance(a, argparse._SubParsersAction)).choices
+    for name, sub in subs.items():
+        groups = {g.title: {o for a in g._group_actions for o in a.option_strings}
+                  for g in sub._action_groups}
+        want = {"--decoder", "--device", "--threads"} | ({"--strict-iob"} if name != "predict"
+                                                         else set())
+        assert want <= groups["run"], (name, groups["run"])
+        assert not want & groups.get("training", set())
+
+
+def test_help_says_how_predict_reads_and_what_it_reports():
+    text = " ".join(run("predict", "--help").stdout.split())
+    assert "split at white space only: punctuation stays attached" in text
+    assert "normalised geometric mean of the token distributions" in text
+    assert "3 the model's scores are not finite" in text
+    assert "3 the model's scores are not finite" in " ".join(run("evaluate", "--help")
+                                                             .stdout.split())
+    assert "3 training diverged" in " ".join(run("train", "--help").stdout.split())
+
+
+def test_intent_probability_is_the_normalised_geometric_mean_of_the_tokens(trained):
+    """What predict --help says of a token-level model (the default), checked on the model."""
+    from course_lib.batching import encode, to_tensors
+    from course_lib.data import Example
+    from course_lib.tagger.io import open_tagger
+
+    _, save = trained
+    loaded = open_tagger(save)
+    assert loaded.model.config.token_intent
+    tokens = "fares from boston to new york".split()
+    [line] = _predict_lines(save, " ".join(tokens) + "\n")
+    tb = to_tensors(encode([Example(tokens, ["O"] * len(tokens), "")], loaded.vocabs,
+                           with_tags=False))
+    with torch.no_grad():
+        out = loaded.model(tb.tokens, tb.lengths, tb.chars)
+    p_t = out.intent_tokens[0].double().softmax(-1)  # (T, I): each token's distribution
+    geo = p_t.log().mean(0).exp()
+    geo = geo / geo.sum()
+    best = int(geo.argmax())
+    assert loaded.vocabs.intents.itos[best] == line["intent"]
+    assert line["intent_probability"] == pytest.approx(float(geo[best]), abs=1e-4)
+
+
+def test_predict_and_evaluate_exit_3_when_the_scores_overflow(trained, corpus, tmp_path):
+    """Finite weights so large that the slot scores are infinite: exit status 3, as --help
+    says, and nothing on stdout."""
+    _, save = trained
+    huge = _edited_model(save, tmp_path / "huge.pt",
+                         lambda raw: raw["state_dict"]["out.weight"].fill_(3e38))
+    for proc in (run("predict", huge, stdin="flights to boston\n"),
+                 run("evaluate", huge, corpus / "test")):
+        assert_clean_error(proc, 3, "huge.pt: the model's slot scores are not finite")

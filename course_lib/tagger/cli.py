@@ -18,8 +18,8 @@ import sys
 from course_lib.tagger.helptext import (
     DESCRIPTION,
     EVALUATE_EPILOG,
-    METRICS_HELP,
     PREDICT_EPILOG,
+    TOP_EPILOG,
     TRAIN_EPILOG,
 )
 
@@ -70,15 +70,20 @@ def _minutes(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{err} (inf: no time guard)") from None
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _run_group(parser: argparse.ArgumentParser, strict_iob: str | None = None):
+    """The "run" options of every command: how to compute and decode, not what to train."""
+    p = parser.add_argument_group("run")
+    if strict_iob:
+        p.add_argument("--strict-iob", action="store_true", help=strict_iob)
+    p.add_argument("--decoder", choices=["viterbi", "argmax"], default="viterbi",
+                   help="viterbi: best valid IOB2 sequence; argmax: best tag per token, "
+                        "possibly invalid (default: %(default)s)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                    help="where to compute: auto = cuda if available, else cpu "
                         "(default: %(default)s)")
     p.add_argument("--threads", type=COUNT, default=None,
                    help="torch CPU threads (default: all cores)")
-    p.add_argument("--decoder", choices=["viterbi", "argmax"], default="viterbi",
-                   help="viterbi: best valid IOB2 sequence; argmax: best tag per token, "
-                        "possibly invalid (default: %(default)s)")
+    return p
 
 
 # 256 utterances of up to 128 tokens fit, so ATIS and SNIPS batch as they did without a budget;
@@ -86,7 +91,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 MAX_BATCH_TOKENS = 32768
 
 
-def _batching(p: argparse.ArgumentParser) -> None:
+def _batching(p) -> None:
     p.add_argument("--batch-size", type=COUNT, default=256,
                    help="at most this many utterances per forward pass (default: "
                         "%(default)s)")
@@ -161,10 +166,9 @@ def _train_parser(sub) -> None:
                    help="train this many runs (seeds SEED, SEED+1, ...) and report mean ± sd; "
                         "--save and --report take the run with the best dev score (see "
                         "'several seeds' below) (default: 1)")
-    t.add_argument("--strict-iob", action="store_true",
-                   help="reject orphan I-X tags in the corpus (by default they are kept and "
-                        "scored with conlleval's rule, as some public ATIS copies contain them)")
-    _common(t)
+    _run_group(p, strict_iob="reject orphan I-X tags in the corpus (by default they are kept "
+                             "and scored with conlleval's rule, as some public ATIS copies "
+                             "contain them)")
     o = p.add_argument_group("output")
     o.add_argument("--save", metavar="PATH", default=None,
                    help="save the model (weights, config, vocabularies, and how it was trained "
@@ -179,7 +183,7 @@ def _train_parser(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=METRICS_HELP,
+    p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=TOP_EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _train_parser(sub)
@@ -189,11 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("model", metavar="MODEL", help="a model saved by train --save")
     q.add_argument("file", metavar="FILE", nargs="?", default="-",
                    help="UTF-8 text, one utterance a line (default or '-': stdin)")
-    _batching(q)
     q.add_argument("--skip-blank", action="store_true",
                    help="skip blank lines (a warning on stderr names each) instead of "
                         "stopping at the first; see 'blank lines' below")
-    _common(q)
+    _batching(_run_group(q))
     e = sub.add_parser("evaluate", help="score a saved model on a split",
                        description="Score a saved model on SPLIT_DIR (seq.in, seq.out, label).",
                        epilog=EVALUATE_EPILOG,
@@ -204,9 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--report", action="store_true",
                    help="add the conlleval-style per-slot report (table on stderr, "
                         "'per_slot' in the JSON line)")
-    e.add_argument("--strict-iob", action="store_true", help="reject orphan I-X tags")
-    _batching(e)
-    _common(e)
+    _batching(_run_group(e, strict_iob="reject orphan I-X tags in the split (by default "
+                                        "they are kept and scored with conlleval's rule)"))
     return p
 
 

@@ -12,9 +12,10 @@ seq.in / seq.out / label layout (one utterance a line: tokens, IOB2 tags, intent
   predict   tag sentences (from a file or stdin) with a saved model
   evaluate  score a saved model on one split folder
 
-"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]";
-a first word that is close to a command and names no file or folder ("trian", "predcit") is
-an error: unknown command, with the command it probably meant.
+"python -m course_lib.tagger DATA_DIR [options]" is short for "... train DATA_DIR [options]".
+A first word that is a plain word (no "/" or ".") and names no file or folder ("trian",
+"tag") is an error: unknown command, with the command it probably meant or the list of
+commands. Options come after the command: "... predict --threads 1 model.pt".
 "python -m course_lib.tagger COMMAND --help" lists the options of a command."""
 
 METRICS_HELP = """\
@@ -24,11 +25,23 @@ metrics (percent, 0-100, as conlleval prints them):
                      atis_flight#atis_airfare counts as one label, right only as a whole
   sentence_accuracy  the intent and every tag of the utterance are right
   token_accuracy     tags right, O included; invalid_iob2: predicted sequences that are not
-                     valid IOB2 (0 with the default Viterbi decoding)
-exit status: 0 done, 2 bad command line or bad input (the message names the file and line),
-3 training diverged (NaN or infinite loss or gradient; nothing is saved)."""
+                     valid IOB2 (0 with the default Viterbi decoding)"""
 
-TRAIN_EPILOG = METRICS_HELP + """
+BAD_INPUT = "2 bad command line or bad input (the message names the file and line)"
+EXIT_TRAIN = f"""\
+exit status: 0 done, {BAD_INPUT},
+3 training diverged (NaN or infinite loss or gradient; nothing is saved)."""
+EXIT_MODEL = f"""\
+exit status: 0 done, {BAD_INPUT},
+3 the model's scores are not finite (NaN or inf) on this input: its weights are unusable
+(nothing is printed on stdout)."""
+EXIT_ALL = f"""\
+exit status: 0 done, {BAD_INPUT}, 3 training diverged (train)
+or the model's scores are not finite (predict, evaluate)."""
+
+TOP_EPILOG = METRICS_HELP + "\n" + EXIT_ALL
+
+TRAIN_EPILOG = METRICS_HELP + "\n" + EXIT_TRAIN + """
 
 output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
   {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
@@ -57,12 +70,20 @@ examples:
   python -m course_lib.tagger train path/to/snips --seeds 3 --save snips.pt --report"""
 
 PREDICT_EPILOG = """\
-input: one utterance a line, tokens separated by spaces, UTF-8.
+input: one utterance a line, UTF-8, from FILE (a file, /dev/stdin, a pipe such as
+<(command), or a named pipe) or stdin. Lines are split at white space only: punctuation stays
+attached to its word ("boston?" is one token, which a model trained on text without
+punctuation, such as the course corpus, has never seen); put spaces around it or remove it.
 output: one JSON line per input line ("line" is its number in the input), e.g.
   {"line": 1, "tokens": ["flights", "to", "boston"], "tags": ["O", "O", "B-toloc.city_name"],
    "slots": [{"type": "toloc.city_name", "start": 2, "end": 3, "text": "boston"}],
    "intent": "flight", "intent_probability": 0.998}
-("end" is exclusive.)
+("end" is exclusive.) "intent_probability" is the softmax probability of the intent. With a
+model trained with --intent-level token (the default) the utterance's score of an intent is
+the mean of its tokens' log-probabilities, so this probability is the softmax of those means:
+a normalised geometric mean of the token distributions, p(i) = (prod_t p_t(i))^(1/T) / Z.
+memory: the whole input is read first; each forward pass holds at most --max-batch-tokens
+padded tokens, however long the lines.
 case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lowercase" in
 the train output) lowercases each token before looking it up, so "Book" is read as "book",
 not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained
@@ -73,13 +94,14 @@ meant to hold one utterance a line it usually means the file is something else
 (one-token-a-line CoNLL text with blank lines between sentences, or wrapped paragraphs), and
 tagging that line by line would give plausible-looking nonsense. If the blank lines are just
 spacing, add --skip-blank: each is skipped with a warning naming it, and "line" still counts
-every input line. Invalid UTF-8 or a file that is not a saved tagger also stops with exit status 2 and
-a message naming the line or file.
+every input line. Invalid UTF-8 or a file that is not a saved tagger also stops with exit
+status 2 and a message naming the line or file.
+""" + EXIT_MODEL + """
 
 example:
   echo "i want to fly from boston to denver" | python -m course_lib.tagger predict model.pt"""
 
-EVALUATE_EPILOG = METRICS_HELP + """
+EVALUATE_EPILOG = METRICS_HELP + "\n" + EXIT_MODEL + """
 
 output: one JSON line of metrics on stdout (with --report also "per_slot", and the
 conlleval-style table on stderr), with "size", "unseen_intents" (gold intents the model never
