@@ -78,7 +78,7 @@ def _check_finite(value: float | str, what: str, epoch: int, step: int, lr: floa
         raise NonFiniteError(
             f"training stopped: the {what} became {value} at epoch {epoch}, step {step}; "
             f"the learning rate {lr:g} is probably too large for this model and data "
-            f"(try a smaller --lr or a smaller --clip)")
+            f"(try a smaller --lr)")
 
 
 def _swap(params: list[torch.Tensor], values: list[torch.Tensor]) -> list[torch.Tensor]:
