@@ -95,7 +95,8 @@ def _train(args) -> int:
     from course_lib import seed_everything
     from course_lib.batching import build_vocabs
     from course_lib.tagger.evaluate import evaluate, format_report, selection_score, slot_report
-    from course_lib.tagger.io import is_lowercase, save_tagger
+    from course_lib.tagger.inputs import is_lowercase
+    from course_lib.tagger.io import save_tagger
     from course_lib.tagger.model import SlotTagger, count_parameters, make_config
     from course_lib.tagger.train import NonFiniteError, fit
 
@@ -109,7 +110,6 @@ def _train(args) -> int:
         intent_to_slots=args.intent_to_slots, token_intent=args.intent_level == "token")
     runs, best = [], None
     max_seconds = None if math.isinf(args.max_minutes) else args.max_minutes * 60
-    steps_per_epoch = math.ceil(len(corpus["train"]) / args.batch_size)  # bucketed_batches'
     for seed in range(args.seed, args.seed + args.seeds):
         seed_everything(seed, threads=torch.get_num_threads())
         model = SlotTagger(config).to(device)
@@ -122,9 +122,9 @@ def _train(args) -> int:
                    f"{100 * (d['intent_accuracy'] or 0):.2f} sentence "
                    f"{100 * d['sentence_accuracy']:.2f}" if d else "")
             kept = " (best so far)" if h.best_epoch == len(h.epoch_loss) else ""
-            done = _last_epoch_steps(h, steps_per_epoch)
-            cut = (f" [partial: {done} of {steps_per_epoch} steps, time guard]"
-                   if done < steps_per_epoch else "")
+            done = h.epoch_steps[-1]
+            cut = (f" [partial: {done} of {h.steps_per_epoch} steps, time guard]"
+                   if done < h.steps_per_epoch else "")
             print(f"seed {seed} epoch {len(h.epoch_loss)}{cut}: loss {h.epoch_loss[-1]:.4f}"
                   f"{dev}{kept}", file=sys.stderr, flush=True)
 
@@ -137,7 +137,7 @@ def _train(args) -> int:
                        desc=f"seed {seed}", on_epoch=show)
         except NonFiniteError as err:
             return _fail(f"{_diverged(err)}. Nothing was saved.", 3)
-        last_steps = _last_epoch_steps(hist, steps_per_epoch)
+        steps_per_epoch, last_steps = hist.steps_per_epoch, hist.epoch_steps[-1]
         partial = last_steps < steps_per_epoch
         best_partial = partial and hist.best_epoch == len(hist.epoch_loss)
         if hist.stopped == "time":
@@ -205,12 +205,6 @@ def _diverged(err: Exception) -> str:
     what = str(err).split(" (try ")[0]  # fit's own advice also names --clip
     return (f"{what} (try a smaller --lr: Adam moves each weight by about --lr per step "
             "whatever the gradient's size, so a smaller --clip does not make the steps smaller)")
-
-
-def _last_epoch_steps(hist, steps_per_epoch: int) -> int:
-    """Training steps of the history's last epoch (fewer than an epoch's when the time guard
-    cut it); every epoch before it ran all ``steps_per_epoch``."""
-    return len(hist.step_loss) - (len(hist.epoch_loss) - 1) * steps_per_epoch
 
 
 def _load(args):

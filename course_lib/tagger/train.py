@@ -50,7 +50,9 @@ class TrainingHistory:
 
     Attributes:
         step_loss: training loss of every step; grad_norm: its gradient norm before clipping.
-        epoch_loss: mean training loss of each epoch; dev: dev metrics after each epoch
+        epoch_loss: mean training loss of each epoch; epoch_steps: steps each epoch took
+            (fewer than ``steps_per_epoch`` when the time guard cut it short);
+            steps_per_epoch: steps of a full epoch; dev: dev metrics after each epoch
             (dicts as :func:`course_lib.tagger.evaluate.score` returns); dev_score: the
             selection score of each epoch; lr: the learning rate each epoch trained with.
         best_epoch: 1-based epoch whose weights were kept; stopped: why training ended
@@ -60,6 +62,8 @@ class TrainingHistory:
     step_loss: list[float] = field(default_factory=list)
     grad_norm: list[float] = field(default_factory=list)
     epoch_loss: list[float] = field(default_factory=list)
+    epoch_steps: list[int] = field(default_factory=list)
+    steps_per_epoch: int = 0
     dev: list[dict] = field(default_factory=list)
     dev_score: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
@@ -141,7 +145,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
     best, bad = -math.inf, 0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}  # epoch 0
     start = time.perf_counter()
-    n_batches = math.ceil(len(train) / batch_size)
+    n_batches = hist.steps_per_epoch = math.ceil(len(train) / batch_size)
     try:
         for epoch in range(1, epochs + 1):
             model.train()
@@ -169,6 +173,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                     hist.stopped = "time"
                     break
             hist.epoch_loss.append(float(np.mean(losses)))
+            hist.epoch_steps.append(len(losses))
             if not all(bool(torch.isfinite(p).all()) for p in params):
                 _check_finite("NaN or inf", "weights", epoch, len(hist.step_loss), lr)
             last = _swap(params, averaged) if averaged is not None else None
