@@ -437,6 +437,18 @@ def test_time_guard_mid_epoch_is_reported_honestly(corpus, capsys):
     assert out["partial_last_epoch"] is False and out["best_epoch_partial"] is False
 
 
+def test_step_limit_ends_training_inside_an_epoch_and_says_so(corpus, capsys):
+    tiny = [a for a in TINY if a != "--quiet"]
+    argv = ["train", str(corpus), *tiny, "--epochs", "3", "--batch-size", "8", "--max-steps", "7"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["stopped"] == "steps" and out["time_guard_fired"] is False
+    assert out["epochs"] == 2 and out["steps_per_epoch"] == 5 and out["last_epoch_steps"] == 2
+    assert "epoch 2 [partial: 2 of 5 steps, step limit]" in captured.err
+    assert "time guard" not in captured.err
+
+
 def test_seeds_report_each_runs_stop_and_do_not_average_flags(corpus, capsys):
     assert main(["train", str(corpus), *TINY, "--epochs", "1", "--seeds", "2",
                  "--batch-size", "8", "--max-minutes", "1e-6"]) == 0

@@ -11,7 +11,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from course_lib.models import time_mask
 from course_lib.tagger.crf import CRF
 from course_lib.tagger.decode import decode_slots, iob2_allowed, is_valid_iob2, viterbi
-from course_lib.tagger.encoder import CharCNN, RecurrentEncoder
+from course_lib.tagger.encoder import CharCNN, RecurrentEncoder, SelfAttention
 from course_lib.tagger.model import (
     SlotTagger,
     TaggerConfig,
@@ -87,6 +87,39 @@ def test_char_features_distinguish_unseen_words():
     model = SlotTagger(cfg).eval()
     out = model(torch.tensor([[1], [1]]), [1, 1], torch.tensor([[[3, 4, 5, 0]], [[6, 7, 8, 9]]]))
     assert (out.slots[0] - out.slots[1]).abs().max() > 1e-4
+
+
+def test_self_attention_equals_torch_and_ignores_padding():
+    torch.manual_seed(0)
+    att = SelfAttention(3, 4).double()
+    x = padded_batch()
+    out = att(x, LENGTHS)
+    q, k, v = att.qkv(x).split(4, dim=-1)
+    keys = time_mask(LENGTHS, 5).unsqueeze(1)  # (N, 1, T): a query may read real keys only
+    ref = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=keys)
+    real = time_mask(LENGTHS, 5)
+    assert torch.allclose(out[real], ref[real], atol=1e-12, rtol=0)
+    assert (out[~real] == 0).all()
+    junk = x + 99.0 * (~real).unsqueeze(-1)  # what sits in the padding must not matter
+    assert torch.allclose(att(junk, LENGTHS)[real], out[real], atol=1e-12, rtol=0)
+
+
+def test_tagger_with_attention_widens_the_heads_and_keeps_padding_invariance():
+    torch.manual_seed(0)
+    cfg = TaggerConfig(vocab_size=20, num_tags=7, num_intents=3, hidden_size=8,
+                       embedding_dim=6, attention=5, token_intent=True)
+    model = SlotTagger(cfg).eval()
+    assert model.out.in_features == 2 * 8 + 5 and model.intent_out.in_features == 2 * 8 + 5
+    tokens = torch.randint(2, 20, (4, 5)) * time_mask(LENGTHS, 5)
+    out = model(tokens, LENGTHS)
+    longer = model(nn.functional.pad(tokens, (0, 3)), LENGTHS)
+    assert torch.allclose(longer.slots[:, :5], out.slots, atol=1e-6)
+    assert torch.allclose(longer.intent, out.intent, atol=1e-6)
+    extra = (3 * 16 + 3) * 5  # W_Q, W_K, W_V and their biases
+    base = count_parameters(SlotTagger(TaggerConfig(**{**cfg.to_dict(), "attention": 0})))
+    assert count_parameters(model) == base + extra + 5 * 7 + 5 * 3  # + wider heads
+    with pytest.raises(ValueError, match="attention"):
+        TaggerConfig(vocab_size=5, num_tags=3, attention=-1)
 
 
 def test_word_dropout_only_in_training():

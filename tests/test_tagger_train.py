@@ -19,7 +19,7 @@ from course_lib.tagger.io import (
     save_tagger,
 )
 from course_lib.tagger.model import SlotTagger, make_config
-from course_lib.tagger.train import NonFiniteError, fit
+from course_lib.tagger.train import NonFiniteError, _rare_word_probability, fit
 
 CITIES = ["boston", "denver", "taipei", "dallas", "seattle", "new york"]
 
@@ -86,6 +86,43 @@ def test_fit_stops_on_patience_and_time(data):
         fit(model, vocabs, train, dev, epochs=0)
     with pytest.raises(ValueError, match="lr_decay"):
         fit(model, vocabs, train, dev, lr_decay=0.0)
+
+
+def test_linear_schedule_reaches_zero_and_composes_with_plateau_decay(data):
+    train, dev, vocabs = data  # 64 examples, batch 32: 2 steps per epoch, 8 planned
+    hist = fit(small_model(vocabs), vocabs, train, dev, epochs=4, lr=1e-3, batch_size=32,
+               patience=10, schedule="linear")
+    assert hist.lr == pytest.approx([1e-3, 0.75e-3, 0.5e-3, 0.25e-3])
+    assert len(hist.step_loss) == 8
+    # lr 1e-9: epoch 1 is best, later epochs are not, so reduce-on-plateau halves on top
+    hist = fit(small_model(vocabs), vocabs, train, dev, epochs=4, lr=1e-9, batch_size=32,
+               patience=10, lr_decay=0.5, schedule="linear")
+    assert hist.lr == pytest.approx([1e-9, 0.75e-9, 0.5 * 0.5e-9, 0.25 * 0.25e-9])
+    # a step limit ends training inside epoch 2; the schedule plans for the 3 steps taken
+    hist = fit(small_model(vocabs), vocabs, train, dev, epochs=4, lr=1e-3, batch_size=32,
+               patience=10, schedule="linear", max_steps=3)
+    assert hist.stopped == "steps" and hist.epoch_steps == [2, 1] and len(hist.dev) == 2
+    assert hist.lr == pytest.approx([1e-3, 1e-3 / 3])
+    with pytest.raises(ValueError, match="max_steps"):
+        fit(small_model(vocabs), vocabs, train, dev, max_steps=0)
+    with pytest.raises(ValueError, match="schedule"):
+        fit(small_model(vocabs), vocabs, train, dev, schedule="cosine")
+
+
+def test_rare_word_dropout_hides_rare_words_most(data):
+    train, dev, vocabs = data
+    p = _rare_word_probability(train, vocabs, 0.5, "cpu")
+    counts = {w: sum(ex.tokens.count(w) for ex in train) for w in vocabs.words.itos}
+    assert p[vocabs.words.pad_index] == 0 and p[vocabs.words.unk_index] == 0
+    for w in ("from", "please", "boston"):
+        assert float(p[vocabs.words.stoi[w]]) == pytest.approx(0.5 / (0.5 + counts[w]))
+    assert _rare_word_probability(train, vocabs, 0.0, "cpu") is None
+    plain = fit(small_model(vocabs), vocabs, train, dev, epochs=2, batch_size=32)
+    hidden = fit(small_model(vocabs), vocabs, train, dev, epochs=2, batch_size=32,
+                 rare_word_dropout=1000.0)  # nearly every word hidden: a different run
+    assert hidden.step_loss[0] != plain.step_loss[0]  # the very first batch already differs
+    with pytest.raises(ValueError, match="rare_word_dropout"):
+        fit(small_model(vocabs), vocabs, train, dev, rare_word_dropout=-1.0)
 
 
 def test_nan_guard_stops_and_leaves_finite_weights(data):

@@ -125,6 +125,9 @@ def _train_parser(sub) -> None:
     m.add_argument("--char-channels", type=COUNT, default=64,
                    help="character-CNN feature size (default: %(default)s)")
     m.add_argument("--no-chars", action="store_true", help="turn character features off")
+    m.add_argument("--attention", type=_typed(int, 0), default=0, metavar="DIM",
+                   help="size of a self-attention layer whose output is set beside the "
+                        "recurrent states (Qin et al. 2019); 0: none (default: %(default)s)")
     m.add_argument("--output-layer", choices=["crf", "softmax"], default="crf",
                    help="CRF over the tag sequence or a softmax per token "
                         "(default: %(default)s)")
@@ -142,6 +145,10 @@ def _train_parser(sub) -> None:
                         "(default: %(default)s)")
     t = p.add_argument_group("training")
     t.add_argument("--epochs", type=COUNT, default=40, help="maximum epochs (default: 40)")
+    t.add_argument("--max-steps", type=COUNT, default=6000,
+                   help="stop after this many training steps even before --epochs, so a "
+                        "large corpus trains for fewer epochs; the epoch it ends is scored on "
+                        "dev like a full one (default: %(default)s)")
     t.add_argument("--patience", type=COUNT, default=6,
                    help="stop after this many epochs without a better dev score, the mean of "
                         "slot F1, intent and sentence accuracy (default: %(default)s)")
@@ -149,6 +156,13 @@ def _train_parser(sub) -> None:
                    help="utterances per training step (default: %(default)s)")
     t.add_argument("--lr", type=POSITIVE, default=3e-3,
                    help="Adam learning rate (default: %(default)s)")
+    t.add_argument("--schedule", choices=["constant", "linear"], default="constant",
+                   help="learning-rate schedule: constant, or linear decay to 0 at the last "
+                        "of --epochs (default: %(default)s)")
+    t.add_argument("--rare-word-dropout", type=_typed(float, 0.0), default=0.0, metavar="ALPHA",
+                   help="hide each training occurrence of a word seen c times as <unk> with "
+                        "probability ALPHA/(ALPHA+c), so rare words are hidden most "
+                        "(Kiperwasser & Goldberg 2016); 0: off (default: %(default)s)")
     t.add_argument("--lr-decay", type=_factor, default=1.0,
                    help="multiply the learning rate by this after every epoch without a "
                         "better dev score; 1 keeps it constant (default: %(default)s)")

@@ -107,7 +107,8 @@ def _train(args) -> int:
         bidirectional=args.direction == "bi", num_layers=args.layers, hidden_size=args.hidden,
         embedding_dim=args.embedding, char_channels=args.char_channels, dropout=args.dropout,
         word_dropout=args.word_dropout, crf=args.output_layer == "crf",
-        intent_to_slots=args.intent_to_slots, token_intent=args.intent_level == "token")
+        intent_to_slots=args.intent_to_slots, token_intent=args.intent_level == "token",
+        attention=args.attention)
     runs, best = [], None
     max_seconds = None if math.isinf(args.max_minutes) else args.max_minutes * 60
     for seed in range(args.seed, args.seed + args.seeds):
@@ -123,7 +124,8 @@ def _train(args) -> int:
                    f"{100 * d['sentence_accuracy']:.2f}" if d else "")
             kept = " (best so far)" if h.best_epoch == len(h.epoch_loss) else ""
             done = h.epoch_steps[-1]
-            cut = (f" [partial: {done} of {h.steps_per_epoch} steps, time guard]"
+            why = "step limit" if h.stopped == "steps" else "time guard"
+            cut = (f" [partial: {done} of {h.steps_per_epoch} steps, {why}]"
                    if done < h.steps_per_epoch else "")
             print(f"seed {seed} epoch {len(h.epoch_loss)}{cut}: loss {h.epoch_loss[-1]:.4f}"
                   f"{dev}{kept}", file=sys.stderr, flush=True)
@@ -131,8 +133,10 @@ def _train(args) -> int:
         try:
             hist = fit(model, vocabs, corpus["train"], corpus["dev"], epochs=args.epochs,
                        lr=args.lr, batch_size=args.batch_size, clip_norm=args.clip,
-                       patience=args.patience, max_seconds=max_seconds, seed=seed,
+                       patience=args.patience, max_steps=args.max_steps,
+                       max_seconds=max_seconds, seed=seed,
                        intent_weight=args.intent_weight, lr_decay=args.lr_decay,
+                       schedule=args.schedule, rare_word_dropout=args.rare_word_dropout,
                        decoder=args.decoder,
                        desc=f"seed {seed}", on_epoch=show)
         except NonFiniteError as err:

@@ -2,6 +2,8 @@
 
 * :class:`CharCNN` gives every word a feature vector from its spelling, so two words that are
   both ``<unk>`` for the word embedding still look different (Ma & Hovy 2016 §2.1).
+* :class:`SelfAttention` lets every position read every other real position in one step,
+  ``[h_t ; attention_t]`` (Qin et al. 2019 §2.2 add it beside the BiLSTM).
 * :class:`RecurrentEncoder` runs L stacked RNN/LSTM/GRU layers, uni- or bidirectional, over a
   right-padded batch; each bidirectional layer is notebook 08's
   :class:`course_lib.models.BiFromTwo`.
@@ -9,7 +11,8 @@
 Legend: N batch, T time, C characters per word, D input size, H hidden size, L layers.
 
 References: X. Ma & E. Hovy, "End-to-end sequence labeling via bi-directional
-LSTM-CNNs-CRF", ACL 2016; M. Schuster & K. Paliwal, IEEE TSP 1997 (bidirectional RNNs).
+LSTM-CNNs-CRF", ACL 2016; A. Vaswani et al., "Attention is all you need", NeurIPS 2017;
+L. Qin et al., EMNLP 2019 (stack-propagation); M. Schuster & K. Paliwal, IEEE TSP 1997 (bidirectional RNNs).
 """
 
 from __future__ import annotations
@@ -47,6 +50,27 @@ class CharCNN(nn.Module):
         f = torch.relu(self.conv(e))[..., :c]  # (U, F, C); even kernels add one column
         f = f.masked_fill((words == 0).unsqueeze(1), 0.0)  # ReLU ≥ 0: 0 is neutral for max
         return f.max(dim=2).values[inverse].reshape(n, t, -1)
+
+
+class SelfAttention(nn.Module):
+    """Single-head scaled dot-product self-attention over the real tokens.
+
+    ``A = softmax(Q Kᵀ / √d + M) V`` with ``Q, K, V = h W_Q, h W_K, h W_V`` and ``M`` = −∞ at
+    padding keys (Vaswani et al. 2017 §3.2.1). h (N, T, D), lengths (N,) → (N, T, d), zero
+    at padding positions.
+    """
+
+    def __init__(self, input_size: int, dim: int):
+        super().__init__()
+        self.qkv = nn.Linear(input_size, 3 * dim)
+        self.dim = dim
+
+    def forward(self, h: torch.Tensor, lengths) -> torch.Tensor:
+        mask = time_mask(lengths, h.shape[1]).to(h.device)  # (N, T)
+        q, k, v = self.qkv(h).split(self.dim, dim=-1)
+        scores = q @ k.transpose(1, 2) / self.dim ** 0.5  # (N, T, T): query × key
+        scores = scores.masked_fill(~mask.unsqueeze(1), float("-inf"))
+        return (scores.softmax(-1) @ v) * mask.unsqueeze(-1).to(h.dtype)
 
 
 class RecurrentEncoder(nn.Module):

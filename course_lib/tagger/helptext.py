@@ -45,10 +45,10 @@ TRAIN_EPILOG = METRICS_HELP + "\n" + EXIT_TRAIN + """
 
 output: progress on stderr, then one JSON line on stdout with the test metrics, e.g.
   {"slot_f1": 95.6, "intent_accuracy": 97.4, "sentence_accuracy": 86.9, ..., "epochs": 17}
-plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, patience
-or time), "time_guard_fired" (true when --max-minutes stopped the run), "steps_per_epoch" and
-"last_epoch_steps" (fewer when the guard cut the last epoch short; that partial epoch was
-scored on dev like the others), "partial_last_epoch", "best_epoch_partial" (the kept epoch
+plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, steps,
+patience or time), "time_guard_fired" (true when --max-minutes stopped the run),
+"steps_per_epoch" and "last_epoch_steps" (fewer when --max-steps or the guard cut the last
+epoch short; that partial epoch was scored on dev like the others), "partial_last_epoch", "best_epoch_partial" (the kept epoch
 is that partial one), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config",
 and "lowercase": true when every token of the training split is lowercase (as in public
 ATIS and SNIPS copies); the saved model records it, and predict and evaluate then lowercase

@@ -4,6 +4,7 @@ For each utterance ``w_1 … w_T`` (Legend: N batch, T time, K tags, I intents, 
 
     e_t = [E w_t ; f_t]                          word embedding ; character features (CharCNN)
     h_t = BiRNN(e_1 … e_T)_t                     shared encoder, (N, T, H·dirs)
+    h_t ← [h_t ; SelfAttention(dropout(h))_t]    only if ``attention`` = d > 0, (N, T, H·dirs + d)
     u   = max_t h_t                              utterance vector (masked max over time)
     intent logits  z = W_I dropout(u) + b_I      (N, I)
     slot scores    o_t = V dropout(h_t) + c  [+ B softmax(z)]    (N, T, K)
@@ -44,7 +45,7 @@ from torch import nn
 from course_lib.batching import IGNORE_INTENT, TaggerVocabs
 from course_lib.models import time_mask
 from course_lib.tagger.crf import CRF
-from course_lib.tagger.encoder import CharCNN, RecurrentEncoder, cell_class
+from course_lib.tagger.encoder import CharCNN, RecurrentEncoder, SelfAttention, cell_class
 
 
 @dataclass
@@ -68,6 +69,7 @@ class TaggerConfig:
     char_embedding_dim: int = 32
     char_channels: int = 64
     char_kernel: int = 3
+    attention: int = 0
     dropout: float = 0.3
     word_dropout: float = 0.05
     crf: bool = True
@@ -82,7 +84,7 @@ class TaggerConfig:
                      "char_embedding_dim", "char_channels", "char_kernel"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
-        for name in ("num_chars", "num_intents"):
+        for name in ("num_chars", "num_intents", "attention"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be ≥ 0, got {getattr(self, name)}")
         for name in ("dropout", "word_dropout"):
@@ -140,6 +142,8 @@ class SlotTagger(nn.Module):
                         p[cfg.hidden_size:2 * cfg.hidden_size] = 0.0
         self.dropout = nn.Dropout(cfg.dropout)
         width = cfg.hidden_size * (2 if cfg.bidirectional else 1)
+        self.attention = SelfAttention(width, cfg.attention) if cfg.attention else None
+        width += cfg.attention
         self.out = nn.Linear(width, cfg.num_tags)
         self.intent_out = nn.Linear(width, cfg.num_intents) if cfg.num_intents else None
         self.intent_to_tags = (nn.Linear(cfg.num_intents, cfg.num_tags, bias=False)
@@ -164,6 +168,8 @@ class SlotTagger(nn.Module):
                                  f"{None if chars is None else tuple(chars.shape)}")
             e = torch.cat([e, self.char_cnn(chars)], dim=-1)
         h = self.encoder(self.dropout(e), lengths)  # (N, T, H·dirs), 0 at padding
+        if self.attention is not None:
+            h = torch.cat([h, self.attention(self.dropout(h), lengths)], dim=-1)
         mask = time_mask(lengths, t).to(h.device).unsqueeze(-1)  # (N, T, 1)
         slots = self.out(self.dropout(h))  # (N, T, K)
         intent = tokens_z = None

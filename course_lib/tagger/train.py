@@ -3,13 +3,15 @@
 One epoch = one pass over the shuffled training set in batches of similar-length utterances
 (:func:`course_lib.batching.bucketed_batches`); each step computes the joint loss
 (:func:`course_lib.tagger.model.joint_loss`), backpropagates, clips the global gradient norm
-(Pascanu et al. 2013, Alg. 1) and takes an Adam step. After each epoch the model is scored on
+(Pascanu et al. 2013, Alg. 1) and takes an Adam step; optionally rare words of the batch are
+first hidden as ``<unk>`` (``rare_word_dropout``). After each epoch the model is scored on
 the dev split (:func:`course_lib.tagger.evaluate.selection_score`: the mean of slot F1, intent
 accuracy and sentence accuracy); the best epoch's weights are kept, and training stops after
-``patience`` epochs without improvement (early stopping, Prechelt 1998) or after ``epochs``;
+``patience`` epochs without improvement (early stopping, Prechelt 1998), after ``epochs`` or
+after ``max_steps`` steps (so a large corpus trains for fewer epochs);
 optionally each epoch without improvement also lowers the learning rate ("reduce on
 plateau").
-The number of epochs and early stopping decide; ``max_seconds`` is only a guard against a
+The epoch and step limits and early stopping decide; ``max_seconds`` is only a guard against a
 run that would take far longer than planned, and the history says when it fired.
 
 A non-finite loss, gradient norm, weight or dev score (NaN or ±inf, e.g. from a far too
@@ -20,13 +22,16 @@ This is the course's only epoch loop with a dev metric; ``course_lib.train.train
 step loop the earlier notebooks use.
 
 References: R. Pascanu, T. Mikolov, Y. Bengio, ICML 2013; D. Kingma & J. Ba, "Adam", ICLR
-2015; L. Prechelt, "Early stopping — but when?", Neural Networks: Tricks of the Trade, 1998.
+2015; E. Kiperwasser & Y. Goldberg, "Simple and accurate dependency parsing using
+bidirectional LSTM feature representations", TACL 2016 (word dropout by frequency); L. Prechelt, "Early stopping — but when?", Neural
+Networks: Tricks of the Trade, 1998.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -56,7 +61,7 @@ class TrainingHistory:
             (dicts as :func:`course_lib.tagger.evaluate.score` returns); dev_score: the
             selection score of each epoch; lr: the learning rate each epoch trained with.
         best_epoch: 1-based epoch whose weights were kept; stopped: why training ended
-            (``"epochs"``, ``"patience"`` or ``"time"``); seconds: wall time.
+            (``"epochs"``, ``"steps"``, ``"patience"`` or ``"time"``); seconds: wall time.
     """
 
     step_loss: list[float] = field(default_factory=list)
@@ -94,11 +99,24 @@ def _swap(params: list[torch.Tensor], values: list[torch.Tensor]) -> list[torch.
     return old
 
 
+def _rare_word_probability(train, vocabs, alpha, device) -> torch.Tensor | None:
+    """(V,) probability ``α / (α + count(w))`` of hiding each word; 0 for the specials."""
+    if not alpha:
+        return None
+    counts = Counter(t for ex in train for t in ex.tokens)
+    c = torch.tensor([counts.get(w, 0) for w in vocabs.words.itos], dtype=torch.float64)
+    p = torch.where(c > 0, alpha / (alpha + c), torch.zeros_like(c)).to(torch.float32)
+    return p.to(device)
+
+
 def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
         dev: Sequence[Example], epochs: int = 30, lr: float = 2e-3, batch_size: int = 32,
-        clip_norm: float = 5.0, patience: int = 5, max_seconds: float | None = None,
+        clip_norm: float = 5.0, patience: int = 5, max_steps: int | None = None,
+        max_seconds: float | None = None,
         seed: int = 0, intent_weight: float = 1.0, lr_decay: float = 1.0,
-        average: float = 0.0, decoder: str = "viterbi", desc: str = "training",
+        average: float = 0.0, schedule: str = "constant", rare_word_dropout: float = 0.0,
+        decoder: str = "viterbi",
+        desc: str = "training",
         on_epoch: Callable[[TrainingHistory], None] | None = None) -> TrainingHistory:
     """Train ``model`` with Adam, norm clipping and early stopping on dev (module docstring).
 
@@ -107,12 +125,24 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
             from ``vocabs``; it is trained on the device its parameters are on.
         train, dev: examples; ``dev`` may be empty (then the last epoch is kept). Tags never
             seen in training cannot be encoded and must not occur in ``train``.
-        epochs: maximum number of epochs; patience: epochs without a better dev score before
-            stopping; max_seconds: wall-time guard, checked after every step.
+        epochs: maximum number of epochs; max_steps: maximum number of steps (None: no
+            limit), so a large corpus gets fewer epochs; the epoch it ends is scored on dev
+            like a full one; patience: epochs without a better dev score before stopping;
+            max_seconds: wall-time guard, checked after every step.
         lr: Adam's initial learning rate; lr_decay: after every epoch whose dev score is not
             the best so far, the rate is multiplied by ``lr_decay`` (1 = constant rate);
             batch_size: utterances per step; clip_norm: rescale the gradient when
             ``‖g‖ > clip_norm``; intent_weight: λ of the joint loss.
+        schedule: ``"constant"`` keeps the rate (apart from ``lr_decay``); ``"linear"``
+            lowers it after every step s of the S planned (``epochs`` × steps per epoch, or
+            ``max_steps`` if fewer),
+            ``lr_s = lr · (1 − s/S)``, reaching 0 at the last planned step (the "linear decay"
+            of Devlin et al. 2019 without warm-up); ``lr_decay`` multiplies on top.
+        rare_word_dropout: α of frequency-based word dropout (Kiperwasser & Goldberg
+            2016): each training occurrence of word w becomes ``<unk>`` with probability
+            ``α / (α + count(w))``, count over ``train``, so rare words (most like the names
+            never seen in training) are hidden most often; its characters stay visible.
+            0 turns it off; the model's own uniform ``word_dropout`` applies as well.
         average: if > 0, keep an exponential moving average of the weights,
             ``w̄ ← average · w̄ + (1 − average) · w`` after every step (Polyak averaging), and
             score, keep and return the averaged weights instead of the last ones.
@@ -126,13 +156,18 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
     Raises:
         ValueError: a setting out of range. NonFiniteError: NaN/inf loss or gradient.
     """
-    for name, v in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
+    for name, v in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience),
+                    ("max_steps", 1 if max_steps is None else max_steps)):
         if int(v) < 1:
             raise ValueError(f"{name} must be ≥ 1, got {v}")
     if not lr > 0 or not clip_norm > 0:
         raise ValueError(f"lr and clip_norm must be positive, got {lr}, {clip_norm}")
     if not 0 < lr_decay <= 1:
         raise ValueError(f"lr_decay must lie in (0, 1], got {lr_decay}")
+    if schedule not in ("constant", "linear"):
+        raise ValueError(f"schedule must be 'constant' or 'linear', got {schedule!r}")
+    if not 0 <= rare_word_dropout < math.inf:
+        raise ValueError(f"rare_word_dropout must be ≥ 0, got {rare_word_dropout}")
     if not 0 <= average < 1:
         raise ValueError(f"average must lie in [0, 1), got {average}")
     device = next(model.parameters()).device
@@ -146,6 +181,9 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}  # epoch 0
     start = time.perf_counter()
     n_batches = hist.steps_per_epoch = math.ceil(len(train) / batch_size)
+    planned = epochs * n_batches if max_steps is None else min(epochs * n_batches, max_steps)
+    plateau = 1.0
+    drop_p = _rare_word_probability(train, vocabs, rare_word_dropout, device)
     try:
         for epoch in range(1, epochs + 1):
             model.train()
@@ -154,14 +192,21 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
             batches = bucketed_batches(train, vocabs, batch_size, (seed, epoch), cache=cache)
             for _, batch in progress(batches, desc=f"{desc} epoch {epoch}", total=n_batches):
                 tb = to_tensors(batch, device)
+                tokens = tb.tokens
+                if drop_p is not None:
+                    hide = torch.rand(tokens.shape, device=device) < drop_p[tokens]
+                    tokens = tokens.masked_fill(hide, vocabs.words.unk_index)
                 opt.zero_grad()
-                loss = joint_loss(model, model(tb.tokens, tb.lengths, tb.chars), tb.tags,
+                loss = joint_loss(model, model(tokens, tb.lengths, tb.chars), tb.tags,
                                   tb.mask, tb.intents, intent_weight).total
                 _check_finite(float(loss.detach()), "loss", epoch, len(hist.step_loss) + 1, lr)
                 loss.backward()
                 norm = float(torch.nn.utils.clip_grad_norm_(params, clip_norm))
                 _check_finite(norm, "gradient norm", epoch, len(hist.step_loss) + 1, lr)
                 opt.step()
+                if schedule == "linear":  # the rate of the next step
+                    for group in opt.param_groups:
+                        group["lr"] = lr * plateau * (1 - (len(hist.step_loss) + 1) / planned)
                 if averaged is not None:
                     with torch.no_grad():
                         for a, p in zip(averaged, params, strict=True):
@@ -171,6 +216,9 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 hist.grad_norm.append(norm)
                 if max_seconds is not None and time.perf_counter() - start > max_seconds:
                     hist.stopped = "time"
+                    break
+                if len(hist.step_loss) == max_steps:
+                    hist.stopped = "steps"
                     break
             hist.epoch_loss.append(float(np.mean(losses)))
             hist.epoch_steps.append(len(losses))
@@ -189,13 +237,14 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             else:
                 bad += 1
+                plateau *= lr_decay
                 for group in opt.param_groups:  # reduce on plateau
                     group["lr"] *= lr_decay
             if last is not None:  # back to the raw weights to train on
                 _swap(params, last)
             if on_epoch is not None:
                 on_epoch(hist)
-            if hist.stopped == "time":
+            if hist.stopped in ("time", "steps"):
                 break
             if bad >= patience:
                 hist.stopped = "patience"
