@@ -159,7 +159,7 @@ def _train_parser(sub) -> None:
     t.add_argument("--schedule", choices=["constant", "linear"], default="constant",
                    help="learning-rate schedule: constant, or linear decay to 0 at the last "
                         "of --epochs (default: %(default)s)")
-    t.add_argument("--rare-word-dropout", type=_typed(float, 0.0), default=0.0, metavar="ALPHA",
+    t.add_argument("--rare-word-dropout", type=_typed(float, 0.0), default=1.0, metavar="ALPHA",
                    help="hide each training occurrence of a word seen c times as <unk> with "
                         "probability ALPHA/(ALPHA+c), so rare words are hidden most "
                         "(Kiperwasser & Goldberg 2016); 0: off (default: %(default)s)")

@@ -30,6 +30,11 @@ def _fail(message: str, status: int = 2) -> int:
     return status
 
 
+# the training settings that are not part of the model's config, echoed in the JSON line
+TRAINING_OPTIONS = ("epochs", "max_steps", "patience", "batch_size", "lr", "schedule",
+                    "rare_word_dropout", "lr_decay", "clip", "intent_weight")
+
+
 def _percent(metrics: dict, prefix: str = "") -> dict:
     return {prefix + k: (None if metrics[k] is None else round(100 * metrics[k], 2))
             for k in PERCENT_KEYS}
@@ -186,7 +191,8 @@ def _train(args) -> int:
         "peak_memory_mb": _peak_memory_mb(), "parameters": count_parameters(model),
         "threads": torch.get_num_threads(), "device": str(device),
         "train_size": len(corpus["train"]), "dev_size": len(corpus["dev"]),
-        "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict()}
+        "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict(),
+        "training": {k: getattr(args, k) for k in TRAINING_OPTIONS}}
     result.update(common)
     if save is not None:
         # the file describes the run it holds: its seed and its own scores, not the mean

@@ -48,8 +48,9 @@ output: progress on stderr, then one JSON line on stdout with the test metrics, 
 plus "dev_*" (the same metrics on dev), "epochs", "best_epoch", "stopped" (epochs, steps,
 patience or time), "time_guard_fired" (true when --max-minutes stopped the run),
 "steps_per_epoch" and "last_epoch_steps" (fewer when --max-steps or the guard cut the last
-epoch short; that partial epoch was scored on dev like the others), "partial_last_epoch", "best_epoch_partial" (the kept epoch
-is that partial one), "seconds", "cpu_seconds", "peak_memory_mb", "parameters", "config",
+epoch short; that partial epoch was scored on dev like the others), "partial_last_epoch",
+"best_epoch_partial" (the kept epoch is that partial one), "seconds", "cpu_seconds",
+"peak_memory_mb", "parameters", "config" (the model), "training" (the training options),
 and "lowercase": true when every token of the training split is lowercase (as in public
 ATIS and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
 their input. With --save, "saved" (the path) and "saved_seed" (the seed of the run saved);
