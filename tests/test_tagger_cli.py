@@ -441,6 +441,46 @@ def test_time_guard_mid_epoch_is_reported_honestly(corpus, capsys):
     assert out["partial_last_epoch"] is False and out["best_epoch_partial"] is False
 
 
+def test_training_options_reach_the_model_and_fit(corpus, tmp_path, monkeypatch, capsys):
+    """--attention builds the layer (and the file reloads with it); --schedule and
+    --rare-word-dropout are what fit receives, not only what the JSON echoes."""
+    import course_lib.tagger.train as train_module
+    from course_lib.tagger.io import load_tagger
+
+    seen = []
+    real_fit = train_module.fit
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(train_module, "fit", spy)
+    save = tmp_path / "att.pt"
+    assert main(["train", str(corpus), *TINY, "--epochs", "1", "--attention", "4",
+                 "--schedule", "linear", "--rare-word-dropout", "0.5", "--save", str(save)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert seen[-1]["schedule"] == "linear" and seen[-1]["rare_word_dropout"] == 0.5
+    assert out["config"]["attention"] == 4
+    model, _ = load_tagger(save)[:2]
+    assert model.config.attention == 4 and model.attention is not None
+    assert main(["train", str(corpus), *TINY, "--epochs", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert seen[-1]["schedule"] == "constant" and seen[-1]["rare_word_dropout"] == 1.0
+    assert "attention" not in out["config"]  # left out when unused: older versions load it
+    assert run("predict", save, stdin="flights from boston to denver\n").returncode == 0
+
+
+def test_a_file_from_a_newer_version_says_so(trained, tmp_path):
+    _, save = trained
+    payload = torch.load(save, weights_only=True)
+    payload["config"]["pointer_network"] = 1  # a setting this version does not know
+    newer = tmp_path / "newer.pt"
+    torch.save(payload, newer)
+    assert_clean_error(run("predict", newer, stdin="flights to boston\n"), 2,
+                       "newer.pt: this tagger file was saved by a newer course_lib",
+                       "pointer_network")
+
+
 def test_step_limit_ends_training_inside_an_epoch_and_says_so(corpus, capsys):
     tiny = [a for a in TINY if a != "--quiet"]
     argv = ["train", str(corpus), *tiny, "--epochs", "3", "--batch-size", "8", "--max-steps", "7"]

@@ -19,7 +19,12 @@ from course_lib.tagger.io import (
     save_tagger,
 )
 from course_lib.tagger.model import SlotTagger, make_config
-from course_lib.tagger.train import NonFiniteError, _rare_word_probability, fit
+from course_lib.tagger.train import (
+    NonFiniteError,
+    _rare_word_probability,
+    fit,
+    hide_rare_words,
+)
 
 CITIES = ["boston", "denver", "taipei", "dallas", "seattle", "new york"]
 
@@ -103,6 +108,12 @@ def test_linear_schedule_reaches_zero_and_composes_with_plateau_decay(data):
                patience=10, schedule="linear", max_steps=3)
     assert hist.stopped == "steps" and hist.epoch_steps == [2, 1] and len(hist.dev) == 2
     assert hist.lr == pytest.approx([1e-3, 1e-3 / 3])
+    # a limit that falls on the end of the last epoch cut nothing short: "epochs"
+    hist = fit(small_model(vocabs), vocabs, train, dev, epochs=2, batch_size=32, max_steps=4)
+    assert hist.stopped == "epochs" and hist.epoch_steps == [2, 2]
+    hist = fit(small_model(vocabs), vocabs, train, dev, epochs=3, batch_size=32, max_steps=4,
+               patience=10)
+    assert hist.stopped == "steps" and hist.epoch_steps == [2, 2]
     with pytest.raises(ValueError, match="max_steps"):
         fit(small_model(vocabs), vocabs, train, dev, max_steps=0)
     with pytest.raises(ValueError, match="schedule"):
@@ -121,6 +132,17 @@ def test_rare_word_dropout_hides_rare_words_most(data):
     hidden = fit(small_model(vocabs), vocabs, train, dev, epochs=2, batch_size=32,
                  rare_word_dropout=1000.0)  # nearly every word hidden: a different run
     assert hidden.step_loss[0] != plain.step_loss[0]  # the very first batch already differs
+    # hidden positions become <unk>, each word as often as its probability says
+    torch.manual_seed(0)
+    tokens = torch.tensor([[2, 3, 0]]).expand(20000, 3)
+    out = hide_rare_words(tokens, torch.tensor([0.0, 0.0, 0.9, 0.01]), unk_index=1)
+    assert set(out.unique().tolist()) <= {0, 1, 2, 3} and (out[:, 2] == 0).all()
+    rate = (out == 1).double().mean(0)  # sd of a rate over 20,000 draws: ≤ 0.0035
+    assert abs(rate[0] - 0.9) < 0.02 and abs(rate[1] - 0.01) < 0.005
+    # a corpus that contains the literal tokens "<pad>" / "<unk>" never hides the specials
+    odd = [Example(["fly", "<pad>", "<unk>"], ["O", "O", "O"], "flight")]
+    q = _rare_word_probability(odd, build_vocabs(odd), 1.0, "cpu")
+    assert q[0] == 0 and q[1] == 0 and q[2] == 0.5
     with pytest.raises(ValueError, match="rare_word_dropout"):
         fit(small_model(vocabs), vocabs, train, dev, rare_word_dropout=-1.0)
 

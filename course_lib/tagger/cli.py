@@ -126,8 +126,9 @@ def _train_parser(sub) -> None:
                    help="character-CNN feature size (default: %(default)s)")
     m.add_argument("--no-chars", action="store_true", help="turn character features off")
     m.add_argument("--attention", type=_typed(int, 0), default=0, metavar="DIM",
-                   help="size of a self-attention layer whose output is set beside the "
-                        "recurrent states (Qin et al. 2019); 0: none (default: %(default)s)")
+                   help="size of a self-attention layer over the recurrent states, its "
+                        "output concatenated to them (after Qin et al. 2019, who attend over "
+                        "the embeddings); 0: none (default: %(default)s)")
     m.add_argument("--output-layer", choices=["crf", "softmax"], default="crf",
                    help="CRF over the tag sequence or a softmax per token "
                         "(default: %(default)s)")
@@ -158,7 +159,8 @@ def _train_parser(sub) -> None:
                    help="Adam learning rate (default: %(default)s)")
     t.add_argument("--schedule", choices=["constant", "linear"], default="constant",
                    help="learning-rate schedule: constant, or linear decay to 0 at the last "
-                        "of --epochs (default: %(default)s)")
+                        "planned step (--epochs × steps per epoch, or --max-steps if fewer) "
+                        "(default: %(default)s)")
     t.add_argument("--rare-word-dropout", type=_typed(float, 0.0), default=1.0, metavar="ALPHA",
                    help="hide each training occurrence of a word seen c times as <unk> with "
                         "probability ALPHA/(ALPHA+c), so rare words are hidden most "

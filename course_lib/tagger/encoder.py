@@ -2,13 +2,15 @@
 
 * :class:`CharCNN` gives every word a feature vector from its spelling, so two words that are
   both ``<unk>`` for the word embedding still look different (Ma & Hovy 2016 §2.1).
-* :class:`SelfAttention` lets every position read every other real position in one step,
-  ``[h_t ; attention_t]`` (Qin et al. 2019 §2.2 add it beside the BiLSTM).
+* :class:`SelfAttention` lets every position read every other real position in one step;
+  the tagger applies it to the BiLSTM states and concatenates, ``[h_t ; attention_t]`` (Qin et
+  al. 2019 §2.2 attend over the word embeddings, in parallel with the BiLSTM, instead).
 * :class:`RecurrentEncoder` runs L stacked RNN/LSTM/GRU layers, uni- or bidirectional, over a
   right-padded batch; each bidirectional layer is notebook 08's
   :class:`course_lib.models.BiFromTwo`.
 
-Legend: N batch, T time, C characters per word, D input size, H hidden size, L layers.
+Legend: N batch, T time, C characters per word, D input size, H hidden size, L layers,
+d attention size.
 
 References: X. Ma & E. Hovy, "End-to-end sequence labeling via bi-directional
 LSTM-CNNs-CRF", ACL 2016; A. Vaswani et al., "Attention is all you need", NeurIPS 2017;

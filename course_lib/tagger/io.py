@@ -237,6 +237,13 @@ def open_tagger(path: str | Path, device: str | torch.device = "cpu") -> LoadedT
             match the config, or non-finite weights. The message names the file.
     """
     payload = read_payload(path)
+    config = payload["config"]
+    unknown = sorted(set(config) - set(TaggerConfig.__dataclass_fields__)
+                     if isinstance(config, dict) else ())
+    if unknown:
+        raise TaggerFileError(f"{path}: this tagger file was saved by a newer course_lib "
+                              f"(unknown settings: {', '.join(map(str, unknown))}); update "
+                              f"course_lib to load it")
     try:
         model = SlotTagger(TaggerConfig(**payload["config"]))
         vocabs = TaggerVocabs(**{k: Vocab(v) for k, v in payload["vocabs"].items()})

@@ -95,7 +95,12 @@ class TaggerConfig:
                              "(num_intents ≥ 1)")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The settings as a dict; ``attention`` only when used, so a file without it still
+        loads in course_lib versions older than the option."""
+        d = asdict(self)
+        if not d["attention"]:
+            del d["attention"]
+        return d
 
 
 def make_config(vocabs: TaggerVocabs, char_features: bool = True, intents: bool = True,

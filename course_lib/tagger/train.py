@@ -23,8 +23,9 @@ step loop the earlier notebooks use.
 
 References: R. Pascanu, T. Mikolov, Y. Bengio, ICML 2013; D. Kingma & J. Ba, "Adam", ICLR
 2015; E. Kiperwasser & Y. Goldberg, "Simple and accurate dependency parsing using
-bidirectional LSTM feature representations", TACL 2016 (word dropout by frequency); L. Prechelt, "Early stopping — but when?", Neural
-Networks: Tricks of the Trade, 1998.
+bidirectional LSTM feature representations", TACL 2016 (word dropout by frequency);
+J. Devlin et al., "BERT", NAACL 2019 (linear decay); L. Prechelt, "Early stopping — but
+when?", Neural Networks: Tricks of the Trade, 1998.
 """
 
 from __future__ import annotations
@@ -56,10 +57,11 @@ class TrainingHistory:
     Attributes:
         step_loss: training loss of every step; grad_norm: its gradient norm before clipping.
         epoch_loss: mean training loss of each epoch; epoch_steps: steps each epoch took
-            (fewer than ``steps_per_epoch`` when the time guard cut it short);
+            (fewer than ``steps_per_epoch`` when the step limit or the time guard cut it
+            short);
             steps_per_epoch: steps of a full epoch; dev: dev metrics after each epoch
             (dicts as :func:`course_lib.tagger.evaluate.score` returns); dev_score: the
-            selection score of each epoch; lr: the learning rate each epoch trained with.
+            selection score of each epoch; lr: the learning rate at the start of each epoch.
         best_epoch: 1-based epoch whose weights were kept; stopped: why training ended
             (``"epochs"``, ``"steps"``, ``"patience"`` or ``"time"``); seconds: wall time.
     """
@@ -106,7 +108,18 @@ def _rare_word_probability(train, vocabs, alpha, device) -> torch.Tensor | None:
     counts = Counter(t for ex in train for t in ex.tokens)
     c = torch.tensor([counts.get(w, 0) for w in vocabs.words.itos], dtype=torch.float64)
     p = torch.where(c > 0, alpha / (alpha + c), torch.zeros_like(c)).to(torch.float32)
+    p[[vocabs.words.pad_index, vocabs.words.unk_index]] = 0.0  # even if the corpus has "<pad>"
     return p.to(device)
+
+
+def hide_rare_words(tokens: torch.Tensor, hide_p: torch.Tensor, unk_index: int
+                    ) -> torch.Tensor:
+    """Replace each token id w by ``unk_index`` with probability ``hide_p[w]``.
+
+    tokens (N, T) int64, hide_p (V,) float → (N, T) int64; draws from torch's global RNG.
+    """
+    hide = torch.rand(tokens.shape, device=tokens.device) < hide_p[tokens]
+    return tokens.masked_fill(hide, unk_index)
 
 
 def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
@@ -194,8 +207,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 tb = to_tensors(batch, device)
                 tokens = tb.tokens
                 if drop_p is not None:
-                    hide = torch.rand(tokens.shape, device=device) < drop_p[tokens]
-                    tokens = tokens.masked_fill(hide, vocabs.words.unk_index)
+                    tokens = hide_rare_words(tokens, drop_p, vocabs.words.unk_index)
                 opt.zero_grad()
                 loss = joint_loss(model, model(tokens, tb.lengths, tb.chars), tb.tags,
                                   tb.mask, tb.intents, intent_weight).total
@@ -218,7 +230,8 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                     hist.stopped = "time"
                     break
                 if len(hist.step_loss) == max_steps:
-                    hist.stopped = "steps"
+                    if epoch < epochs or len(losses) < n_batches:  # it cut training short
+                        hist.stopped = "steps"
                     break
             hist.epoch_loss.append(float(np.mean(losses)))
             hist.epoch_steps.append(len(losses))
@@ -244,7 +257,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 _swap(params, last)
             if on_epoch is not None:
                 on_epoch(hist)
-            if hist.stopped in ("time", "steps"):
+            if hist.stopped in ("time", "steps") or len(hist.step_loss) == max_steps:
                 break
             if bad >= patience:
                 hist.stopped = "patience"
