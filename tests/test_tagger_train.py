@@ -18,12 +18,11 @@ from course_lib.tagger.io import (
     model_info,
     save_tagger,
 )
-from course_lib.tagger.model import SlotTagger, make_config
+from course_lib.tagger.model import SlotTagger, hide_words, make_config
 from course_lib.tagger.train import (
     NonFiniteError,
     _rare_word_probability,
     fit,
-    hide_rare_words,
 )
 
 CITIES = ["boston", "denver", "taipei", "dallas", "seattle", "new york"]
@@ -135,7 +134,7 @@ def test_rare_word_dropout_hides_rare_words_most(data):
     # hidden positions become <unk>, each word as often as its probability says
     torch.manual_seed(0)
     tokens = torch.tensor([[2, 3, 0]]).expand(20000, 3)
-    out = hide_rare_words(tokens, torch.tensor([0.0, 0.0, 0.9, 0.01]), unk_index=1)
+    out = hide_words(tokens, torch.tensor([0.0, 0.0, 0.9, 0.01]), unk_index=1)
     assert set(out.unique().tolist()) <= {0, 1, 2, 3} and (out[:, 2] == 0).all()
     rate = (out == 1).double().mean(0)  # sd of a rate over 20,000 draws: ≤ 0.0035
     assert abs(rate[0] - 0.9) < 0.02 and abs(rate[1] - 0.01) < 0.005

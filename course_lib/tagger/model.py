@@ -113,6 +113,21 @@ def make_config(vocabs: TaggerVocabs, char_features: bool = True, intents: bool 
                         **kwargs)
 
 
+def hide_words(tokens: torch.Tensor, p: float | torch.Tensor, unk_index: int,
+               pad_index: int | None = None) -> torch.Tensor:
+    """Word dropout: replace each token id w by ``unk_index`` with probability ``p`` (a float)
+    or ``p[w]`` (a (V,) tensor of per-word probabilities); ``pad_index`` is never replaced.
+
+    tokens (N, T) int64 → (N, T) int64; draws from torch's global RNG (Lample et al. 2016;
+    per-word rates: Kiperwasser & Goldberg 2016).
+    """
+    hide = torch.rand(tokens.shape, device=tokens.device) < (p[tokens] if torch.is_tensor(p)
+                                                             else p)
+    if pad_index is not None:
+        hide &= tokens != pad_index
+    return tokens.masked_fill(hide, unk_index)
+
+
 class TaggerOutput(NamedTuple):
     """What :class:`SlotTagger` returns."""
 
@@ -163,8 +178,7 @@ class SlotTagger(nn.Module):
         n, t = tokens.shape
         cfg = self.config
         if self.training and cfg.word_dropout > 0:
-            drop = (torch.rand(tokens.shape, device=tokens.device) < cfg.word_dropout)
-            tokens = tokens.masked_fill(drop & (tokens != cfg.pad_index), cfg.unk_index)
+            tokens = hide_words(tokens, cfg.word_dropout, cfg.unk_index, cfg.pad_index)
         e = self.embedding(tokens)  # (N, T, E)
         if self.char_cnn is not None:
             if chars is None or chars.shape[:2] != (n, t):

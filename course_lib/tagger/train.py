@@ -43,7 +43,7 @@ from course_lib.batching import TaggerVocabs, bucketed_batches, to_tensors
 from course_lib.data import Example
 from course_lib.progress import progress
 from course_lib.tagger.evaluate import evaluate, selection_score
-from course_lib.tagger.model import SlotTagger, joint_loss
+from course_lib.tagger.model import SlotTagger, hide_words, joint_loss
 
 
 class NonFiniteError(RuntimeError):
@@ -112,15 +112,6 @@ def _rare_word_probability(train, vocabs, alpha, device) -> torch.Tensor | None:
     return p.to(device)
 
 
-def hide_rare_words(tokens: torch.Tensor, hide_p: torch.Tensor, unk_index: int
-                    ) -> torch.Tensor:
-    """Replace each token id w by ``unk_index`` with probability ``hide_p[w]``.
-
-    tokens (N, T) int64, hide_p (V,) float → (N, T) int64; draws from torch's global RNG.
-    """
-    hide = torch.rand(tokens.shape, device=tokens.device) < hide_p[tokens]
-    return tokens.masked_fill(hide, unk_index)
-
 
 def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
         dev: Sequence[Example], epochs: int = 30, lr: float = 2e-3, batch_size: int = 32,
@@ -128,8 +119,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
         max_seconds: float | None = None,
         seed: int = 0, intent_weight: float = 1.0, lr_decay: float = 1.0,
         average: float = 0.0, schedule: str = "constant", rare_word_dropout: float = 0.0,
-        decoder: str = "viterbi",
-        desc: str = "training",
+        decoder: str = "viterbi", desc: str = "training",
         on_epoch: Callable[[TrainingHistory], None] | None = None) -> TrainingHistory:
     """Train ``model`` with Adam, norm clipping and early stopping on dev (module docstring).
 
@@ -148,9 +138,9 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
             ``‖g‖ > clip_norm``; intent_weight: λ of the joint loss.
         schedule: ``"constant"`` keeps the rate (apart from ``lr_decay``); ``"linear"``
             lowers it after every step s of the S planned (``epochs`` × steps per epoch, or
-            ``max_steps`` if fewer),
-            ``lr_s = lr · (1 − s/S)``, reaching 0 at the last planned step (the "linear decay"
-            of Devlin et al. 2019 without warm-up); ``lr_decay`` multiplies on top.
+            ``max_steps`` if fewer), ``lr_s = lr · (1 − s/S)``, reaching 0 at the last planned
+            step (the "linear decay" of Devlin et al. 2019 without warm-up); ``lr_decay``
+            multiplies on top.
         rare_word_dropout: α of frequency-based word dropout (Kiperwasser & Goldberg
             2016): each training occurrence of word w becomes ``<unk>`` with probability
             ``α / (α + count(w))``, count over ``train``, so rare words (most like the names
@@ -207,7 +197,7 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 tb = to_tensors(batch, device)
                 tokens = tb.tokens
                 if drop_p is not None:
-                    tokens = hide_rare_words(tokens, drop_p, vocabs.words.unk_index)
+                    tokens = hide_words(tokens, drop_p, vocabs.words.unk_index)
                 opt.zero_grad()
                 loss = joint_loss(model, model(tokens, tb.lengths, tb.chars), tb.tags,
                                   tb.mask, tb.intents, intent_weight).total
@@ -250,14 +240,14 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             else:
                 bad += 1
-                plateau *= lr_decay
-                for group in opt.param_groups:  # reduce on plateau
+                plateau *= lr_decay  # the linear schedule's factor; a constant rate is
+                for group in opt.param_groups:  # reduced in place (reduce on plateau)
                     group["lr"] *= lr_decay
             if last is not None:  # back to the raw weights to train on
                 _swap(params, last)
             if on_epoch is not None:
                 on_epoch(hist)
-            if hist.stopped in ("time", "steps") or len(hist.step_loss) == max_steps:
+            if hist.stopped == "time" or len(hist.step_loss) == max_steps:
                 break
             if bad >= patience:
                 hist.stopped = "patience"
