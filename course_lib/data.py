@@ -51,11 +51,12 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
-def utf8_error_place(raw: bytes, err: UnicodeDecodeError) -> str:
+def utf8_error_place(raw: bytes, err: UnicodeDecodeError, first_line: int = 1) -> str:
     """Where ``raw`` is not UTF-8, counted as an editor shows it: ``line L: invalid UTF-8
-    (<reason> at byte B of the line)``, L and B from 1."""
+    (<reason> at byte B of the line)``, B from 1, L from ``first_line`` (the number of
+    ``raw``'s first line in its file)."""
     line_start = raw.rfind(b"\n", 0, err.start) + 1
-    line = raw.count(b"\n", 0, err.start) + 1
+    line = raw.count(b"\n", 0, err.start) + first_line
     return (f"line {line}: invalid UTF-8 ({err.reason} at byte {err.start - line_start + 1} "
             "of the line)")
 

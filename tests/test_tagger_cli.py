@@ -6,6 +6,7 @@ Subprocesses where what the user sees matters (exit status, no traceback); the i
 import argparse
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -807,3 +808,66 @@ def test_predict_and_evaluate_exit_3_when_the_scores_overflow(trained, corpus, t
     for proc in (run("predict", huge, stdin="flights to boston\n"),
                  run("evaluate", huge, corpus / "test")):
         assert_clean_error(proc, 3, "huge.pt: the model's slot scores are not finite")
+
+
+def _read_line(stream, seconds):
+    """One line from a subprocess pipe, or None if none comes within ``seconds``."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else None
+
+
+def test_predict_answers_each_line_as_it_arrives(trained):
+    """A line written to predict's stdin is answered while stdin is still open (a terminal
+    session or a pipe from a running program), and an error later keeps what was printed."""
+    _, save = trained
+    env = dict(os.environ, COURSE_LIB_PROGRESS="0")
+    proc = subprocess.Popen([sys.executable, "-m", "course_lib.tagger", "predict", str(save)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        proc.stdin.write("flights to boston\n")
+        proc.stdin.flush()
+        first = _read_line(proc.stdout, 120)  # model loading included
+        assert first is not None and json.loads(first)["line"] == 1
+        proc.stdin.write("fares to denver\n")
+        proc.stdin.flush()
+        second = _read_line(proc.stdout, 60)
+        assert second is not None and json.loads(second)["tokens"] == ["fares", "to", "denver"]
+        proc.stdin.write("\nflights\n")  # a blank line mid-input: stops at it
+        proc.stdin.close()
+        assert proc.wait(60) == 2
+        assert proc.stdout.read() == ""
+        err = proc.stderr.read()
+        assert "<stdin>, line 3: empty line" in err and "Traceback" not in err
+    finally:
+        proc.kill()
+
+
+class _Trickle:
+    """A binary stream whose reads return the given pieces, one a call (as a pipe may)."""
+
+    def __init__(self, pieces):
+        self.pieces = list(pieces)
+
+    def read1(self, n):
+        return self.pieces.pop(0) if self.pieces else b""
+
+
+def test_utterance_blocks_join_pieces_into_lines():
+    from course_lib.tagger.inputs import utterance_blocks
+
+    text = "\ufeffflights to zürich\n\nfares\n  \nshow me\n\n".encode()
+    pieces = [text[:2], text[2:19], text[19:21], text[21:30], text[30:]]  # ü split in two
+    skipped = []
+    blocks = list(utterance_blocks(_Trickle(pieces), "x", skip_blank=True,
+                                   on_blank=skipped.append))
+    assert [u for b in blocks for u in b] == [(1, ["flights", "to", "zürich"]), (3, ["fares"]),
+                                              (5, ["show", "me"])]
+    assert len(blocks) > 1 and skipped == [2, 4]  # the trailing blank line 6 is not reported
+    with pytest.raises(ValueError, match=r"^x, line 3: invalid UTF-8 .* at byte 2 of"):
+        list(utterance_blocks(_Trickle([b"a\nb\n", b"c\xff\n"]), "x"))
+    with pytest.raises(ValueError, match=r"^x, line 2: empty line"):
+        list(utterance_blocks(_Trickle([b"a\n\n", b"b"]), "x"))
+    assert list(utterance_blocks(_Trickle([b"a", b" b"]), "x")) == [[(1, ["a", "b"])]]
+    with pytest.raises(ValueError, match=r"^x: no input"):
+        list(utterance_blocks(_Trickle([b"\n", b" \n"]), "x", skip_blank=True))

@@ -224,37 +224,65 @@ def _load(args):
     return open_tagger(args.model, device)
 
 
+class _InputError(ValueError):
+    """A problem with predict's input (not with the model or the code)."""
+
+
+def _next_block(blocks):
+    """The next block of utterances, None at the end; input problems as :class:`_InputError`."""
+    try:
+        return next(blocks)
+    except StopIteration:
+        return None
+    except ValueError as err:
+        raise _InputError(str(err)) from None
+
+
 def predict(args) -> int:
-    from course_lib.tagger.inputs import read_utterances
+    from course_lib.tagger.inputs import open_input, utterance_blocks
     from course_lib.tagger.io import TaggerFileError
 
     try:
         model, vocabs, lowercase, _ = _load(args)
-        where, numbered, blank = read_utterances(args.file, args.skip_blank)
+        where, stream = open_input(args.file)
     except (TaggerFileError, ValueError, OSError) as err:
         return _fail(str(err))
-    for i in blank[:MAX_BLANK_WARNINGS]:
-        print(f"{PROG}: warning: {where}, line {i}: blank line skipped", file=sys.stderr)
-    if len(blank) > MAX_BLANK_WARNINGS:
-        print(f"{PROG}: warning: {where}: {len(blank) - MAX_BLANK_WARNINGS} more blank lines "
-              f"skipped (the last is line {blank[-1]})", file=sys.stderr)
-    utterances = [tokens for _, tokens in numbered]
     from course_lib.tagger.decode import predict as run
     from course_lib.tagger.decode import slot_spans
     from course_lib.tagger.inputs import model_input
 
-    examples = [Example(model_input(t, lowercase), ["O"] * len(t), "") for t in utterances]
+    blank = []
+
+    def warn(i: int) -> None:
+        blank.append(i)
+        if len(blank) <= MAX_BLANK_WARNINGS:
+            print(f"{PROG}: warning: {where}, line {i}: blank line skipped", file=sys.stderr)
+
+    # each block is tagged and printed as it arrives: a line typed at a terminal is answered
+    # at once, and the memory used does not grow with the input
+    blocks = utterance_blocks(stream, where, args.skip_blank, warn)
     try:
-        predictions = run(model, examples, vocabs, args.decoder, args.batch_size,
-                          args.max_batch_tokens)
+        while (numbered := _next_block(blocks)) is not None:
+            examples = [Example(model_input(t, lowercase), ["O"] * len(t), "")
+                        for _, t in numbered]
+            predictions = run(model, examples, vocabs, args.decoder, args.batch_size,
+                              args.max_batch_tokens)
+            for (i, tokens), p in zip(numbered, predictions, strict=True):
+                prob = None if p.intent_probability is None else round(p.intent_probability, 4)
+                print(json.dumps({"line": i, "tokens": tokens, "tags": p.tags,  # as typed
+                                  "slots": slot_spans(tokens, p.tags), "intent": p.intent,
+                                  "intent_probability": prob}))
+            sys.stdout.flush()
+    except _InputError as err:
+        return _fail(str(err))
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
-    for (i, tokens), p in zip(numbered, predictions, strict=True):
-        prob = None if p.intent_probability is None else round(p.intent_probability, 4)
-        print(json.dumps({"line": i, "tokens": tokens, "tags": p.tags,  # as typed
-                          "slots": slot_spans(tokens, p.tags), "intent": p.intent,
-                          "intent_probability": prob}))
-    sys.stdout.flush()
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+        if len(blank) > MAX_BLANK_WARNINGS:
+            print(f"{PROG}: warning: {where}: {len(blank) - MAX_BLANK_WARNINGS} more blank "
+                  f"lines skipped (the last is line {blank[-1]})", file=sys.stderr)
     return 0
 
 

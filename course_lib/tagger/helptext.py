@@ -83,14 +83,17 @@ output: one JSON line per input line ("line" is its number in the input), e.g.
 model trained with --intent-level token (the default) the utterance's score of an intent is
 the mean of its tokens' log-probabilities, so this probability is the softmax of those means:
 a normalised geometric mean of the token distributions, p(i) = (prod_t p_t(i))^(1/T) / Z.
-memory: the whole input is read first; each forward pass holds at most --max-batch-tokens
-padded tokens, however long the lines.
+streaming: lines are tagged as they arrive, so a line typed at a terminal (end the input with
+Ctrl-D) or written to a pipe by a running program is answered at once, and a file is read in
+blocks of 64 KB; the memory used does not grow with the input, and each forward pass holds at
+most --max-batch-tokens padded tokens, however long the lines.
 case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lowercase" in
 the train output) lowercases each token before looking it up, so "Book" is read as "book",
 not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained
 on cased text, and files saved before this was recorded, take the input as typed.
 blank lines: blank lines after the last utterance are ignored. Any other blank line stops
-predict with exit status 2 and a message naming it, before anything is printed: in a file
+predict with exit status 2 and a message naming it (lines answered before it stay printed;
+a file is checked a 64 KB block at a time, before the block is tagged): in a file
 meant to hold one utterance a line it usually means the file is something else
 (one-token-a-line CoNLL text with blank lines between sentences, or wrapped paragraphs), and
 tagging that line by line would give plausible-looking nonsense. If the blank lines are just

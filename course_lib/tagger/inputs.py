@@ -1,7 +1,9 @@
 """What the tagger reads at prediction time: utterances, one a line, and their case.
 
-:func:`read_utterances` reads ``predict``'s input (a UTF-8 file or stdin) into token lists
-with their line numbers; every problem is a ``ValueError`` naming the file and line.
+:func:`open_input` opens ``predict``'s input (a UTF-8 file or stdin) and
+:func:`utterance_blocks` splits it into token lists with their line numbers as it arrives, so
+``predict`` answers each line typed at a terminal at once; every problem is a ``ValueError``
+naming the file and line.
 :func:`is_lowercase` decides at training time whether a corpus is all lowercase (public ATIS
 and SNIPS copies are), which the model file records; :func:`model_input` then lowercases the
 tokens of a new sentence the same way before they are looked up, so "Book" is not ``<unk>``.
@@ -10,8 +12,9 @@ tokens of a new sentence the same way before they are looked up, so "Book" is no
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from course_lib.data import utf8_error_place
 
@@ -26,51 +29,83 @@ def model_input(tokens: Sequence[str], lowercase: bool) -> list[str]:
     return [t.lower() for t in tokens] if lowercase else list(tokens)
 
 
-def read_utterances(name: str, skip_blank: bool = False
-                    ) -> tuple[str, list[tuple[int, list[str]]], list[int]]:
-    """The utterances of file ``name`` ("-": stdin), one a line, split at white space.
-
-    ``name`` may be any readable file that is not a folder: a regular file, ``/dev/stdin``,
-    a pipe such as bash's ``<(command)``, or a named pipe (FIFO).
-
-    Returns ``(where, [(line number, tokens)], [numbers of the blank lines skipped])``.
-    Blank lines (nothing but white space) at the end of the input are ignored; any other blank
-    line is an error naming it, or, with ``skip_blank``, is skipped and listed.
+def open_input(name: str) -> tuple[str, BinaryIO]:
+    """``(name to show in messages, binary stream)`` of ``predict``'s input: ``"-"`` is stdin,
+    anything else a readable file that is not a folder — a regular file, ``/dev/stdin``, a
+    pipe such as bash's ``<(command)``, or a named pipe (FIFO).
 
     Raises:
-        ValueError: file not found, a folder, unreadable, invalid UTF-8, a blank line
-            (without ``skip_blank``), no utterance at all; the message names the file and line.
+        ValueError: not found, a folder, or unreadable; the message names the file.
     """
     if name == "-":
-        raw, where = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(name)
-        if path.is_dir():
-            raise ValueError(f"{path}: is a folder, not a text file (one utterance a line)")
-        if not path.exists():
-            raise ValueError(f"{path}: file not found")
-        try:  # any readable file: also /dev/stdin, <(command), a named pipe
-            raw, where = path.read_bytes(), str(path)
-        except OSError as err:
-            raise ValueError(f"{path}: cannot read it ({err.strerror or err})") from None
+        return "<stdin>", sys.stdin.buffer
+    path = Path(name)
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, not a text file (one utterance a line)")
+    if not path.exists():
+        raise ValueError(f"{path}: file not found")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{where}, {utf8_error_place(raw, err)}; save the file as "
-                         "UTF-8") from None
-    lines = text.removeprefix("\ufeff").split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()  # the final newline, and blank lines after the last utterance
-    if not lines:
+        return str(path), path.open("rb")
+    except OSError as err:
+        raise ValueError(f"{path}: cannot read it ({err.strerror or err})") from None
+
+
+def utterance_blocks(stream: BinaryIO, where: str, skip_blank: bool = False,
+                     on_blank: Callable[[int], None] | None = None,
+                     block_bytes: int = 1 << 16) -> Iterator[list[tuple[int, list[str]]]]:
+    """The utterances of ``stream``, one a line split at white space, as they arrive.
+
+    Yields lists of ``(line number, tokens)``: the complete lines of each read, which returns
+    what is available (at most ``block_bytes``), so a line typed at a terminal or written to a
+    pipe is yielded at once and a file comes in blocks. A block is checked whole before it is
+    yielded. Blank lines (nothing but white space) at the end of the input are ignored; any
+    other blank line is an error naming it, or, with ``skip_blank``, is skipped and passed to
+    ``on_blank`` when the next utterance shows it is not trailing.
+
+    Raises:
+        ValueError: invalid UTF-8, a blank line (without ``skip_blank``), no utterance at all,
+            or the stream cannot be read; the message names ``where`` and the line.
+    """
+    rest, number, pending, seen, first = b"", 0, [], False, True
+    read = stream.read1  # what is there (one read of the OS), without waiting for more
+    while True:
+        try:
+            data = read(block_bytes)
+        except OSError as err:
+            raise ValueError(f"{where}: cannot read it ({err.strerror or err})") from None
+        raw = rest + data
+        cut = len(raw) if not data else raw.rfind(b"\n") + 1  # complete lines; all at the end
+        complete, rest = raw[:cut], raw[cut:]
+        try:
+            text = complete.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ValueError(f"{where}, {utf8_error_place(complete, err, number + 1)}; save "
+                             "the file as UTF-8") from None
+        if first and text:
+            text, first = text.removeprefix("\ufeff"), False  # a byte-order mark: not a token
+        # "\n" only, as the corpus reader: not \x1c, \u2028, ...; no line in an empty block
+        lines = text.split("\n") if text else []
+        if text.endswith("\n"):
+            lines.pop()
+        block = []
+        for line in lines:
+            number += 1
+            tokens = line.split()
+            if not tokens:
+                pending.append(number)  # an error only if an utterance follows
+                continue
+            for i in pending:
+                if not skip_blank:
+                    raise ValueError(f"{where}, line {i}: empty line (one utterance a line, "
+                                     "tokens separated by spaces)")
+                if on_blank is not None:
+                    on_blank(i)
+            pending = []
+            block.append((number, tokens))
+        if block:
+            seen = True
+            yield block
+        if not data:
+            break
+    if not seen:
         raise ValueError(f"{where}: no input (one utterance a line)")
-    out, blank = [], []
-    for i, line in enumerate(lines, start=1):
-        tokens = line.split()
-        if tokens:
-            out.append((i, tokens))
-        elif skip_blank:
-            blank.append(i)
-        else:
-            raise ValueError(f"{where}, line {i}: empty line (one utterance a line, tokens "
-                             "separated by spaces)")
-    return where, out, blank
