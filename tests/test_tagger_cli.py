@@ -85,7 +85,7 @@ def test_train_prints_one_json_line_with_the_three_metrics(trained):
     assert metrics["training"] == {  # the training options echoed: the defaults but TINY's
         "epochs": 2, "max_steps": 6000, "patience": 6, "batch_size": 64, "lr": 0.02,
         "schedule": "constant", "rare_word_dropout": 1.0, "lr_decay": 1.0, "clip": 5.0,
-        "intent_weight": 1.0}
+        "intent_weight": 1.0, "max_minutes": 30.0}
     assert "toloc.city_name: precision" in proc.stderr  # the conlleval-style report
     assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr
 
@@ -238,7 +238,8 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     (["D/", "--epochs", "0"], "must be ≥ 1"),
     (["D/", "--dropout", "1.5"], "[0, 1)"),
     (["D/", "--lr", "abc"], "expected float"),
-    (["D/", "--lr", "inf"], "must be > 0"),
+    (["D/", "--lr", "inf"], "must be a finite number > 0"),
+    (["D/", "--lr", "-1"], "must be > 0.0, got -1"),
     (["D/", "--cell", "transformer"], "invalid choice"),
     (["D/", "--lr-decay", "1.5"], "must lie in (0, 1]"),
     (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),
@@ -638,6 +639,8 @@ def test_seeds_say_which_run_was_saved_and_the_file_describes_that_run(corpus, t
     for key in ("slot_f1", "intent_accuracy", "sentence_accuracy", "dev_slot_f1", "epochs"):
         assert info[key] == by_seed[kept][key]  # that run's own scores, not the mean
     assert not any(k.endswith("_sd") for k in info) and "runs" not in info
+    assert info["train_seconds"] == by_seed[kept]["train_seconds"] and "seconds" not in info
+    assert info["seconds_all_seeds"] == out["seconds"]  # the command's time, named as such
     assert out["epochs"] == 1 and type(out["epochs"]) is int and out["epochs_sd"] == 0
     assert type(out["steps_per_epoch"]) is int and "steps_per_epoch_sd" not in out
     assert f"per-slot report, test split, seed {kept}, the run with the best dev" in captured.err
@@ -725,6 +728,7 @@ def test_max_minutes_inf_means_no_guard(corpus, capsys):
     assert main(["train", str(corpus), *TINY, "--epochs", "1", "--max-minutes", "inf"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["stopped"] == "epochs" and out["time_guard_fired"] is False
+    assert out["training"]["max_minutes"] is None  # JSON has no infinity
     for bad in ("nan", "0", "abc"):
         with pytest.raises(SystemExit):
             main(["train", str(corpus), "--max-minutes", bad])

@@ -35,8 +35,9 @@ def _typed(kind, low, inclusive=True):
             raise argparse.ArgumentTypeError(f"expected {kind.__name__}, got {text!r}") from None
         ok = v >= low if inclusive else v > low
         if not ok or (kind is float and not math.isfinite(v)):
+            finite = "a finite number " if kind is float and not math.isfinite(v) else ""
             raise argparse.ArgumentTypeError(
-                f"must be {'≥' if inclusive else '>'} {low}, got {text}")
+                f"must be {finite}{'≥' if inclusive else '>'} {low}, got {text}")
         return v
     parse.__name__ = kind.__name__
     return parse

@@ -192,11 +192,16 @@ def _train(args) -> int:
         "threads": torch.get_num_threads(), "device": str(device),
         "train_size": len(corpus["train"]), "dev_size": len(corpus["dev"]),
         "test_size": len(corpus["test"]), "lowercase": lowercase, "config": config.to_dict(),
-        "training": {k: getattr(args, k) for k in TRAINING_OPTIONS}}
+        "training": {**{k: getattr(args, k) for k in TRAINING_OPTIONS},
+                     # JSON has no infinity: no guard is null
+                     "max_minutes": None if math.isinf(args.max_minutes) else args.max_minutes}}
     result.update(common)
     if save is not None:
         # the file describes the run it holds: its seed and its own scores, not the mean
         info = {**best_run, **common, "seeds": [r["seed"] for r in runs]}
+        if len(runs) > 1:  # the command's times cover every seed; the run's own is train_seconds
+            info["seconds_all_seeds"] = info.pop("seconds")
+            info["cpu_seconds_all_seeds"] = info.pop("cpu_seconds")
         try:
             save_tagger(save, model, vocabs, info=info, lowercase=lowercase)
         except ValueError as err:

@@ -50,7 +50,8 @@ patience or time), "time_guard_fired" (true when --max-minutes stopped the run),
 "steps_per_epoch" and "last_epoch_steps" (fewer when --max-steps or the guard cut the last
 epoch short; that partial epoch was scored on dev like the others), "partial_last_epoch",
 "best_epoch_partial" (the kept epoch is that partial one), "seconds", "cpu_seconds",
-"peak_memory_mb", "parameters", "config" (the model), "training" (the training options),
+"peak_memory_mb", "parameters", "config" (the model), "training" (the training options;
+"max_minutes": null when there is no guard),
 and "lowercase": true when every token of the training split is lowercase (as in public
 ATIS and SNIPS copies); the saved model records it, and predict and evaluate then lowercase
 their input. With --save, "saved" (the path) and "saved_seed" (the seed of the run saved);
@@ -63,7 +64,8 @@ several seeds (--seeds N): the runs use seeds SEED, SEED+1, ..., SEED+N-1. Each 
 run; a true/false field is true if it is true in any run; "stopped" is "mixed" when the runs
 stopped for different reasons; "seeds" lists the seeds and "runs" each run's own results.
 --save and --report take the run with the best dev score ("saved_seed", "per_slot_seed");
-the saved file's info holds that run's own seed and scores, not the means. Unless --quiet, a
+the saved file's info holds that run's own seed, scores and "train_seconds", not the means
+(the command's "seconds" over all runs are kept as "seconds_all_seeds"). Unless --quiet, a
 line "seeds 0, 1, 2 (mean ± sd of 3 runs, test): slot F1 91.23 ± 0.45, ..." goes to stderr.
 
 examples:
