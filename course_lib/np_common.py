@@ -24,9 +24,12 @@ def sigmoid(z) -> np.ndarray:
 
     Written as ``e^{-|z|}`` over ``1 + e^{-|z|}`` on each side of 0, so ``exp`` never sees a
     large positive argument (``1 / (1 + np.exp(-z))`` overflows and warns for z < -709).
-    σ'(z) = σ(z)(1 − σ(z)) ≤ 1/4.
+    σ'(z) = σ(z)(1 − σ(z)) ≤ 1/4. A floating array keeps its dtype (float32 stays float32,
+    as ``torch.sigmoid``); integers and Python numbers become float64.
     """
-    z = np.asarray(z, dtype=np.result_type(z, np.float64))
+    z = np.asarray(z)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 

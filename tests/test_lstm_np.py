@@ -190,3 +190,25 @@ def test_wrong_shapes_raise_valueerror():
         lstm_np.params_from_torch(torch.nn.LSTM(3, 4, num_layers=2))
     with pytest.raises(ValueError, match="module.weight_ih_l0"):
         lstm_np.params_to_torch(params, torch.nn.LSTM(2, 4))
+
+
+def test_sigmoid_keeps_float32_and_matches_torch():
+    """float32 gates are computed in float32 (as torch does), not silently in float64;
+    integers and Python numbers become float64; no overflow warning at ±1000."""
+    from course_lib.np_common import sigmoid
+
+    z = np.array([-1000.0, -3.0, 0.0, 0.5, 1000.0], dtype=np.float32)
+    out = sigmoid(z)
+    assert out.dtype == np.float32
+    assert np.array_equal(out, torch.sigmoid(torch.from_numpy(z)).numpy()) or \
+        np.abs(out - torch.sigmoid(torch.from_numpy(z)).numpy()).max() < 1e-7
+    assert sigmoid(np.array([0, 2])).dtype == np.float64 and sigmoid(0.3).dtype == np.float64
+    assert sigmoid(np.float64(-745.0)) > 0 and sigmoid(-1000.0) == 0.0
+    rng = np.random.default_rng(0)
+    N, T, D, H = 3, 4, 2, 5
+    params = {k: rng.normal(0, 0.5, s).astype(np.float32) for k, s in
+              (("W_ih", (4 * H, D)), ("W_hh", (4 * H, H)), ("b_ih", (4 * H,)), ("b_hh", (4 * H,)))}
+    x = rng.normal(size=(N, T, D)).astype(np.float32)
+    h, cache = lstm_np.lstm_forward(x, np.zeros((N, H), np.float32), np.zeros((N, H), np.float32),
+                                    params)
+    assert h.dtype == cache.gates.dtype == np.float32

@@ -16,7 +16,8 @@ A sentence travels through these modules in this order, never back::
     tagger.analysis        error analysis for the notebooks (confusions, cue cases, cities)
     tagger.cli             python -m course_lib.tagger train | predict | evaluate
     tagger.helptext        what its --help prints besides the options
-    tagger.commands        the three commands (tagger.runs: several seeds summarised)
+    tagger.commands        train (tagger.runs: several seeds summarised)
+    tagger.apply           predict and evaluate with a saved model
 
 Nothing is imported here, so ``python -m course_lib.tagger --help`` starts fast; import the
 module you need, e.g. ``from course_lib.tagger.train import fit``.

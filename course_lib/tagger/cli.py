@@ -1,7 +1,7 @@
 """Command line of the capstone tagger: ``python -m course_lib.tagger train|predict|evaluate``.
 
 The argument parser and the dispatch; the commands themselves are in
-:mod:`course_lib.tagger.commands`, the longer help texts in :mod:`course_lib.tagger.helptext`. ``python -m course_lib.tagger DATA_DIR …`` (no
+:mod:`course_lib.tagger.commands` and :mod:`course_lib.tagger.apply`, the longer help texts in :mod:`course_lib.tagger.helptext`. ``python -m course_lib.tagger DATA_DIR …`` (no
 sub-command) means ``train``, as before the sub-commands existed, unless the first word is a
 likely typo of a command and no such file or folder exists (then: unknown command).
 """
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"options come after the command: {PROG} {command} ... {options}")
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
     args = parser.parse_args(argv)
-    from course_lib.tagger import commands
+    from course_lib.tagger import apply, commands
 
-    return {"train": commands.train, "predict": commands.predict,
-            "evaluate": commands.evaluate}[args.command](args)
+    return {"train": commands.train, "predict": apply.predict,
+            "evaluate": apply.evaluate}[args.command](args)
