@@ -378,6 +378,15 @@ def test_build_has_no_external_urls(built, kind):
 def test_site_index_lists_titles_and_goals(built):
     index = (built / "site" / "index.html").read_text(encoding="utf-8")
     assert '<a href="05_tiny.html"><span class="num">05</span> · Tiny notebook</a>' in index
+    page = (built / "site" / "05_tiny.html").read_text(encoding="utf-8")
+    deck = (built / "slides" / "05_tiny.slides.html").read_text(encoding="utf-8")
+    # the browser tab names the notebook (the deck in its own language), not its file
+    assert "<title>05 · Tiny notebook</title>" in page
+    assert "<title>05 · Tiny notebook: slides</title>" in deck
+    zh_deck = (built / "slides" / "zh" / "05_tiny.slides.html").read_text(encoding="utf-8")
+    assert "<title>05 · 小笔记本：幻灯片</title>" in zh_deck
+    zh_page = (built / "site" / "zh" / "05_tiny.html").read_text(encoding="utf-8")
+    assert "<title>05 · 小笔记本</title>" in zh_page
     assert "<strong>softmax (归一化指数函数)</strong>" in index
     assert 'class="cards"' in index and "<style>" in index
     assert 'href="glossary.html"' in index

@@ -75,8 +75,9 @@ def build_page(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     nb, counts = static_explorers(nb, notebook.stem, out)
     exporter = make_exporter("html", prefix="assets" if lang == "en" else "../assets")
     exporter.language_code = lang
+    title = title_and_goals(nb, notebook.stem)[0]  # the browser tab shows the heading
     body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
+        nb, resources={"metadata": {"name": title, "path": str(notebook.parent)}})
     words, other = TEXT[lang], TEXT[twin_language(lang)]
     nav = _NAV.format(index=words["course_index"], glossary=words["glossary"], twin=_TWIN.format(
         href=twin, hreflang=other["html_lang"], name=other["name"]) if twin else "")

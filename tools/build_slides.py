@@ -25,6 +25,7 @@ each index to the other index and, per card, to the other language's deck.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from pathlib import Path
@@ -88,8 +89,13 @@ def build_deck(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     planned = plan_slides(student)
     exporter = make_exporter("slides", prefix="assets" if lang == "en" else "../assets")
     exporter.language_code = lang
+    title = title_and_goals(student, notebook.stem)[0]  # the browser tab shows the heading
     body, _ = exporter.from_notebook_node(
-        planned, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
+        planned, resources={"metadata": {"name": title, "path": str(notebook.parent)}})
+    # the template appends an English " slides"; name the deck in its own language
+    tab = html.escape(TEXT[lang]["slides_title"].format(course=title))
+    body = re.sub(r"<title>.*?</title>", lambda _: f"<title>{tab}</title>", body, count=1,
+                  flags=re.S)
     body = link_parent(link_to_html(body, notebook_suffix=".slides.html"), ".slides.html")
     css = SLIDE_CSS + ("" if lang == "en" else _CJK_CSS)
     body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
