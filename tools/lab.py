@@ -163,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"your notebooks: {args.dest} ({len(new)} new file(s) copied, nothing overwritten); "
           f"the course's originals, read-only: {args.dest / ORIGINALS}")
     if report["kept"]:
+        # the Python running this: make's .venv, or a conda environment's plain `python`
+        py = ".venv/bin/python" if Path(sys.prefix).resolve() == Path(".venv").resolve() \
+            else "python"
         print(f"  {len(report['kept'])} of your files differ from the course's newer version "
-              "and were kept; `.venv/bin/python -m tools.personal_copy --update` refreshes the "
+              f"and were kept; `{py} -m tools.personal_copy --update` refreshes the "
               "ones you have not modified")
     os.environ.update(lab_environment())
     from jupyterlab.labapp import LabApp
