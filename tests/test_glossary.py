@@ -242,6 +242,37 @@ def test_the_chinese_edition_keeps_confusable_terms_apart(path):
     assert not wrong, f"i18n/zh/{path.stem}.md: {wrong}"
 
 
+# Other names of a glossary term, which a notebook may use once it has said that they name the
+# term. The corpus's `dev` split (SNIPS and ATIS copies call the folder `dev` or `valid`) is the
+# validation set that notebook 04 introduces.
+OTHER_NAMES = {"validation set": re.compile(r"\bdev(?:elopment)?\s+(?:set|split)s?\b", re.I)}
+
+
+@pytest.mark.parametrize("term", sorted(OTHER_NAMES))
+def test_a_term_called_by_another_name_is_linked_to_its_glossary_name(term):
+    """One concept, one term: a notebook after the one that introduces ``term`` that speaks of
+    it by another name ("dev set", "dev split") bolds the glossary term in that cell or an
+    earlier one, and the glossary row gives the other name."""
+    row = glossary_row(term)
+    assert row and glossary_row("dev set") == row, f"glossary row {row}: no 'dev set'"
+    unlinked = []
+    for path in NOTEBOOKS:
+        if path.name[:2] <= row[2]:
+            continue
+        bolded = False
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                bolded = bolded or any(glossary_row(" ".join(b.split())) == row
+                                       for b in BOLD.findall(text))
+            if (m := OTHER_NAMES[term].search(text)):
+                if not bolded:
+                    unlinked.append(f"{path.name}, cell {cell['id']}: '{m[0]}'")
+                break
+    assert not unlinked, (f"these say another name for the {term} before saying that it is "
+                          f"the **{term}** (bold, the glossary term): {unlinked}")
+
+
 def test_the_glossary_is_grouped_by_notebook_and_names_each_term_once():
     numbers = [nb for _, _, nb in ROWS]
     assert len(ROWS) > 50 and numbers == sorted(numbers), (
