@@ -213,6 +213,72 @@ def test_student_version_of_the_course(tmp_path, edition):
                 compile(transform(cell.source), f"{path.name} stub", "exec")
 
 
+# A relative link in Markdown (``[text](target)``, ``![alt](target)``) or HTML (``href=``,
+# ``src=``): its target up to a ``#`` fragment. Web addresses and in-page anchors are skipped.
+LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\b(?:href|src)=["']([^"']+)["']""")
+
+
+def relative_links(path: Path) -> list[str]:
+    """The relative link targets of a Markdown file or of a notebook's Markdown cells."""
+    if path.suffix == ".ipynb":
+        texts = [c.source for c in nbformat.read(path, as_version=4).cells
+                 if c.cell_type == "markdown"]
+    else:
+        texts = [path.read_text(encoding="utf-8")]
+    targets = [(a or b).split("#")[0] for text in texts for a, b in LINK.findall(text)]
+    return [t for t in targets if t and not re.match(r"[a-z][a-z0-9+.-]*:", t)]
+
+
+def broken_links(folder: Path) -> list[str]:
+    """``"file: target"`` for every relative link of the notebooks and Markdown files under
+    ``folder`` that leads to no file."""
+    return [f"{path.relative_to(folder)}: {target}"
+            for path in sorted(folder.rglob("*")) if path.suffix in {".ipynb", ".md"}
+            for target in relative_links(path) if not (path.parent / target).exists()]
+
+
+def test_every_relative_link_of_the_courses_student_version_leads_to_a_file(tmp_path):
+    """``make student`` (both editions) is a folder of its own: a link of its notebooks or
+    Markdown files — the glossary, the claims ledger (``../CLAIMS.md`` in the repository), an
+    image, a notebook, the other edition — leads to a file inside it."""
+    out = tmp_path / "build" / "student"
+    assert student_version.main(["--out", str(out)]) == 0
+    links = [t for p in out.rglob("*.ipynb") for t in relative_links(p)]
+    assert any(t.endswith("CLAIMS.md") for t in links) and any(t.endswith("glossary.md")
+                                                               for t in links)
+    assert not broken_links(out), f"links leading nowhere in the student version: {broken_links(out)}"
+    for edition in (out, out / "zh"):
+        ledger = (edition / "CLAIMS.md").read_text(encoding="utf-8")
+        assert ledger.startswith("# Claims ledger") and "](notebooks/" not in ledger
+
+
+def test_the_student_version_copies_the_ledger_its_notebooks_link_to(tmp_path):
+    """A link that leaves the notebooks' folder for the claims ledger points at a copy beside
+    the student notebooks, whose own links to ``notebooks/…`` point at the notebooks beside
+    it; the instructor notebooks and the ledger are not changed."""
+    repo = tmp_path / "repo"
+    src = make_course(repo / "notebooks")
+    add_chinese(src.parent)
+    nb = nbformat.read(src, as_version=4)
+    nb.cells[0].source += "\n\nEvery claim: [CLAIMS.md](../CLAIMS.md#the-lectures-claims)."
+    nbformat.write(nb, src)
+    ledger = repo / "CLAIMS.md"
+    ledger.write_text("# Claims ledger\n\n| w | [05](notebooks/05_tiny.ipynb) |\n", encoding="utf-8")
+    before = {p: sha(p) for p in (src, ledger)}
+    out = tmp_path / "student"
+    for edition, folder in (("en", src.parent), ("zh", src.parent / "zh")):
+        student_version.write_student_version(folder, out / edition, ledger=ledger)
+        text = (out / edition / "05_tiny.ipynb").read_text(encoding="utf-8")
+        assert "](CLAIMS.md" in text and "../CLAIMS.md" not in text
+        assert (out / edition / "CLAIMS.md").read_text(encoding="utf-8") == (
+            "# Claims ledger\n\n| w | [05](05_tiny.ipynb) |\n")
+    assert {p: sha(p) for p in before} == before
+    assert "(CLAIMS.md#the-lectures-claims)" in (out / "en" / "05_tiny.ipynb").read_text()
+    elsewhere = tmp_path / "other"     # a ledger nothing links to is not copied
+    student_version.write_student_version(src.parent, elsewhere, ledger=tmp_path / "x.md")
+    assert not (elsewhere / "CLAIMS.md").exists()
+
+
 # ---------------------------------------------------------------- personal copy
 
 def test_personal_copy_never_overwrites_and_updates_only_unmodified(tmp_path):

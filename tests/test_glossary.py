@@ -56,7 +56,10 @@ EMPHASIS = {
 # Terms a translation can confuse, as (English, Chinese) pairs: the course's attractor (a
 # second, misleading cue; glossary) is 干扰词, the random filler tokens of the cue task are
 # distractor tokens, 无关词元 (the Chinese glossary's table of other terms).
-CONFUSABLE = [(("attractor", "干扰词"), ("distractor", "无关词元"))]
+# Likewise sequential recency (glossary, 顺序近因: the learned habit of trusting the nearest
+# words) and the recency bias a nearer, misleading cue exposes (other terms, 近因偏差).
+CONFUSABLE = [(("attractor", "干扰词"), ("distractor", "无关词元")),
+              (("sequential recency", "顺序近因"), ("recency bias", "近因偏差"))]
 
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -239,6 +242,37 @@ def test_the_chinese_edition_keeps_confusable_terms_apart(path):
     assert not wrong, f"i18n/zh/{path.stem}.md: {wrong}"
 
 
+# Other names of a glossary term, which a notebook may use once it has said that they name the
+# term. The corpus's `dev` split (SNIPS and ATIS copies call the folder `dev` or `valid`) is the
+# validation set that notebook 04 introduces.
+OTHER_NAMES = {"validation set": re.compile(r"\bdev(?:elopment)?\s+(?:set|split)s?\b", re.I)}
+
+
+@pytest.mark.parametrize("term", sorted(OTHER_NAMES))
+def test_a_term_called_by_another_name_is_linked_to_its_glossary_name(term):
+    """One concept, one term: a notebook after the one that introduces ``term`` that speaks of
+    it by another name ("dev set", "dev split") bolds the glossary term in that cell or an
+    earlier one, and the glossary row gives the other name."""
+    row = glossary_row(term)
+    assert row and glossary_row("dev set") == row, f"glossary row {row}: no 'dev set'"
+    unlinked = []
+    for path in NOTEBOOKS:
+        if path.name[:2] <= row[2]:
+            continue
+        bolded = False
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown":
+                bolded = bolded or any(glossary_row(" ".join(b.split())) == row
+                                       for b in BOLD.findall(text))
+            if (m := OTHER_NAMES[term].search(text)):
+                if not bolded:
+                    unlinked.append(f"{path.name}, cell {cell['id']}: '{m[0]}'")
+                break
+    assert not unlinked, (f"these say another name for the {term} before saying that it is "
+                          f"the **{term}** (bold, the glossary term): {unlinked}")
+
+
 def test_the_glossary_is_grouped_by_notebook_and_names_each_term_once():
     numbers = [nb for _, _, nb in ROWS]
     assert len(ROWS) > 50 and numbers == sorted(numbers), (
@@ -248,6 +282,50 @@ def test_the_glossary_is_grouped_by_notebook_and_names_each_term_once():
     assert not clashes, f"glossary rows that name the same term: {clashes}"
     chinese = [c for _, c, _ in ROWS]
     assert len(chinese) == len(set(chinese)), "two glossary terms share a Chinese name"
+
+
+def other_terms(path: Path, english_first: bool = True) -> list[tuple[str, str]]:
+    """``[(english, chinese)]`` from the table of other terms of the Chinese glossary's
+    introduction (``i18n/glossary_intro.md``, English first, or its translation in
+    ``i18n/zh/``, 中文 first); a row pairs its ``·``-separated terms in order."""
+    pairs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        cols = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cols) != 2 or cols[0] in ("English", "中文") or set(cols[0]) <= set("-"):
+            continue
+        english, chinese = cols if english_first else cols[::-1]
+        en, zh = ([t.strip() for t in c.split("·")] for c in (english, chinese))
+        assert len(en) == len(zh), f"{path}, line {number}: {len(en)} terms but {len(zh)} names"
+        pairs += zip(en, zh, strict=True)
+    return pairs
+
+
+def term_of_each_chinese_name() -> dict[str, dict[str, str]]:
+    """Every Chinese name the course gives a term — each name in a glossary row's 中文 column
+    (its parenthesis included: "顺序近因（…）" names its term by both) and each name in the
+    tables of other terms (the part before a parenthesis, which explains: "轮次（epoch）") —
+    mapped to the English terms it names (``{words: term}``, terms compared by their words)."""
+    names: dict[str, dict[str, str]] = {}
+    for english, chinese, _ in ROWS:
+        for name in chinese_names(chinese):
+            names.setdefault(name, {})[key(english)] = english
+    intro = ROOT / "i18n/glossary_intro.md"
+    for path, english_first in ((intro, True), (ROOT / "i18n/zh" / intro.name, False)):
+        for english, chinese in other_terms(path, english_first):
+            term = row[0] if (row := glossary_row(english)) else english
+            name = re.split(r"[（(]", chinese)[0].strip()
+            names.setdefault(name, {})[key(term)] = term
+    return names
+
+
+def test_each_chinese_name_stands_for_one_english_term():
+    """One Chinese name, one term (design §1): a name the glossary gives one term — also inside
+    its parenthesis — is not another glossary term's name, nor the name of one of the other
+    terms the Chinese edition uses (a reader looking 近因偏差 up must find one meaning)."""
+    assert len(other_terms(ROOT / "i18n/glossary_intro.md")) > 20
+    shared = {name: sorted(terms.values()) for name, terms in term_of_each_chinese_name().items()
+              if len(terms) > 1}
+    assert not shared, f"Chinese names given to more than one English term: {shared}"
 
 
 def test_a_key_term_is_not_also_listed_among_the_other_terms():

@@ -88,6 +88,36 @@ def test_stub_then_check_the_committed_build(course, capsys):
     assert i18n.main(["check"]) == 1                      # hand-edited build detected
 
 
+def test_stub_twice_adds_nothing_and_a_new_cell_goes_where_it_is_in_the_notebook(course,
+                                                                                 capsys):
+    """``stub`` adds a block only for a cell that has none (an empty stub counts as one), so a
+    second run leaves the file as it was; a block for a cell added later goes between the blocks
+    of its neighbours, in the notebook's order, with finished blocks untouched."""
+    assert i18n.main(["stub", "00"]) == 0
+    tfile = i18n.translation_file(course)
+    first = tfile.read_text(encoding="utf-8")
+    assert i18n.main(["stub", "00"]) == 0
+    assert "0 empty blocks" in capsys.readouterr().out.splitlines()[-1]
+    assert tfile.read_text(encoding="utf-8") == first
+    assert list(i18n.read_blocks(tfile)) == ["t0", "m2"]
+
+    translate(course, {"t0": "# 00 · 标题", "m2": "## 1. 一节"})
+    done = tfile.read_text(encoding="utf-8")
+    nb = nbformat.read(course, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell("A new paragraph.", id="new"))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("A banner.", id="top"))
+    nbformat.write(nb, course)
+    assert i18n.write_stub(course) == 2 and i18n.write_stub(course) == 0
+    assert list(i18n.read_blocks(tfile)) == ["top", "t0", "new", "m2"]
+    text = tfile.read_text(encoding="utf-8")
+    assert text.replace(
+        f"<!-- cell top · en {i18n.fingerprint('A banner.')} -->\n<!-- EN:\nA banner.\n-->\n\n", ""
+    ).replace(
+        f"<!-- cell new · en {i18n.fingerprint('A new paragraph.')} -->\n<!-- EN:\n"
+        "A new paragraph.\n-->\n\n", "") == done   # the finished blocks, byte for byte
+    assert [u.id for u in i18n.status(course)["missing"]] == ["top", "new"]
+
+
 def test_the_repositorys_chinese_edition_is_complete_current_and_committed(capsys):
     """Every markdown cell of every notebook, README and the glossary intro translated, no
     translation stale, and the committed notebooks/zh/, README.zh.md and

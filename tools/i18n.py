@@ -3,6 +3,7 @@
     python -m tools.i18n status           # stale and missing translations, per notebook
     python -m tools.i18n build            # write notebooks/zh/ (refuses stale or missing ones)
     python -m tools.i18n stub NN          # add empty blocks for the cells NN still lacks
+                                          # (in the notebook's order; never twice)
     python -m tools.i18n check            # status + the built notebooks equal what is committed
 
 One source of truth. Code cells and their outputs exist once, in the English notebooks; the
@@ -195,16 +196,40 @@ def glossary_table() -> str:
 
 
 def write_stub(path: Path) -> int:
-    """Append empty blocks (with the English text as a comment) for the missing cells."""
+    """Add an empty block (the English text as a comment) for every cell that has no block yet,
+    each where its cell is in the notebook: after the block of the nearest earlier cell that
+    has one (or before all blocks). A cell with a block, even an empty stub, gets nothing, so a
+    second run adds nothing; existing blocks are left as they are. Returns the blocks added."""
     tfile = translation_file(path)
     tfile.parent.mkdir(parents=True, exist_ok=True)
     text = tfile.read_text(encoding="utf-8") if tfile.exists() else FILE_NOTE.format(
         name=path.name)
-    missing = status(path)["missing"]
+    has_block = read_blocks(tfile) if tfile.exists() else {}
+    cells = units(path)
+    missing = [c for c in cells if c.id not in has_block]
+    if tfile.exists() and not missing:
+        return 0
+    # the file as [preamble, block, block, …], each block from its header to the next header
+    parts, ids = [""], [None]
+    for line in text.splitlines(keepends=True):
+        if m := HEADER.match(line.rstrip("\n")):
+            parts.append("")
+            ids.append(m["id"])
+        parts[-1] += line
+    new = set()
     for cell in missing:
+        earlier = [c.id for c in cells[:cells.index(cell)] if c.id in ids]
+        at = ids.index(earlier[-1]) + 1 if earlier else 1
         english = cell.source.replace("-->", "-- >")
-        text += f"\n<!-- cell {cell.id} · en {fingerprint(cell.source)} -->\n<!-- EN:\n{english}\n-->\n"
-    tfile.write_text(text, encoding="utf-8")
+        parts.insert(at, f"<!-- cell {cell.id} · en {fingerprint(cell.source)} -->\n"
+                         f"<!-- EN:\n{english}\n-->\n\n")
+        ids.insert(at, cell.id)
+        new.add(cell.id)
+        if parts[at - 1] and not parts[at - 1].endswith("\n\n"):  # a blank line before it
+            parts[at - 1] = parts[at - 1].rstrip("\n") + "\n\n"
+    if ids[-1] in new:
+        parts[-1] = parts[-1].rstrip("\n") + "\n"
+    tfile.write_text("".join(parts), encoding="utf-8")
     return len(missing)
 
 

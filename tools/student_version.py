@@ -15,7 +15,11 @@ Outputs: a cell with a solution
 and every code cell after it up to the next Markdown cell (the exercise's checker cells) lose
 their outputs and execution counts, so neither the answer nor the checker's verdict on it is
 shown; all other outputs stay, so learners still see the figures and self-checks they read
-about. The instructor notebooks are only read. ``glossary.md`` and the images are copied.
+about. The instructor notebooks are only read. ``glossary.md`` and the images are copied, and
+so is the claims ledger the notebooks link to, ``CLAIMS.md`` at the repository's top
+(``../CLAIMS.md``, ``../../CLAIMS.md`` from a translation), which the output folder does not
+have: it is copied beside the student notebooks, their links point at the copy, and its links
+to ``notebooks/NN_x.ipynb`` at the student notebooks beside it.
 The Chinese edition (``<src>/zh/``, when built: ``make zh``) gets its student version in
 ``<out>/zh/`` the same way (``--lang`` chooses the editions; default both).
 
@@ -33,6 +37,7 @@ from pathlib import Path
 import nbformat
 
 from tools.notebooks import (
+    ROOT,
     course_notebooks,
     languages,
     notebook_parser,
@@ -44,6 +49,9 @@ from tools.offline_assets import copy_course_files
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+LEDGER = ROOT / "CLAIMS.md"
+# A link's target in Markdown (``](target``) or HTML (``href="target``), up to a # fragment.
+LINK_TARGET = re.compile(r"""(\]\(\s*<?|\b(?:href|src)=["'])([^)"'\s#>]+)""")
 
 
 class SolutionMarkerError(ValueError):
@@ -104,19 +112,42 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook"
     return student, total
 
 
-def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = None
-                          ) -> dict[str, int]:
+def link_to_copy(source: str, src: Path, target: Path, copy: str) -> tuple[str, int]:
+    """``source`` (a notebook in ``src``) with every relative link that leads to the file
+    ``target`` pointing at ``copy`` instead (a fragment is kept); and how many there were."""
+    count = 0
+
+    def point(m: re.Match) -> str:
+        nonlocal count
+        link = m[2]
+        if re.match(r"[a-z][a-z0-9+.-]*:", link) or (src / link).resolve() != target.resolve():
+            return m[0]
+        count += 1
+        return m[1] + copy
+
+    return LINK_TARGET.sub(point, source), count
+
+
+def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = None,
+                          ledger: Path = LEDGER) -> dict[str, int]:
     """Write the student version of ``notebooks`` (default: every ``NN_*.ipynb`` in ``src``)
     and the glossary/images into ``out``; return solution regions replaced per notebook.
+    When the notebooks link to the claims ledger ``ledger``, it is copied to
+    ``out/CLAIMS.md`` and the links point there.
 
     Every notebook is checked before anything is written, so a marker error leaves no
     half-built folder behind.
     """
     notebooks = notebooks if notebooks is not None else course_notebooks(src)
-    built = []
+    built, ledger_links = [], 0
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
-        built.append((path, *student_notebook(nb, path.name)))
+        student, n = student_notebook(nb, path.name)
+        for cell in student.cells:
+            if cell.cell_type == "markdown" and ledger.exists():
+                cell.source, links = link_to_copy(cell.source, src, ledger, "CLAIMS.md")
+                ledger_links += links
+        built.append((path, student, n))
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for path, student, n in built:
@@ -124,6 +155,9 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
         nbformat.write(student, out / path.name)
         counts[path.name] = n
     copy_course_files(src, out)
+    if ledger_links and ledger.exists():
+        text = ledger.read_text(encoding="utf-8").replace("](notebooks/", "](")
+        (out / "CLAIMS.md").write_text(text, encoding="utf-8")
     return counts
 
 
