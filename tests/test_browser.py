@@ -606,3 +606,28 @@ def test_site_explorer_steps_without_a_kernel(browser, offline_builds):
     assert page.locator(".widget-slider").count() == 0
     assert not blocked, f"the site tried to reach the network: {blocked[:5]}"
     page.close()
+
+
+def test_twin_link_opens_the_other_deck_at_the_same_cell(browser, offline_builds):
+    """Lecturing from slide 5 of a deck, its "中文"/"English" link opens the other edition
+    at the slide showing the same notebook cell, not at slide 1 (both ways)."""
+    require_chinese_edition()
+    out = built(offline_builds, "slides")
+    deck = next(out.glob(f"{ZH_DECK}*.slides.html"))
+    first_cell = ("() => { const c = Reveal.getCurrentSlide()"
+                  ".querySelector('[id^=\"cell-id=\"]'); return c && c.id; }")
+    page, blocked = open_deck(browser, deck)
+    for lang_after in ("zh", "en"):
+        page.evaluate("() => Reveal.slide(5, 0)")
+        page.wait_for_function("() => Reveal.getIndices().h === 5")
+        cell = page.evaluate(first_cell)
+        assert cell, "slide 5 shows a notebook cell"
+        page.locator("a.course-twin").click()
+        page.wait_for_function("(l) => document.documentElement.lang === l", arg=lang_after,
+                               timeout=30_000)
+        page.locator(".reveal.ready").wait_for(state="attached", timeout=30_000)
+        page.wait_for_function(f"(want) => ({first_cell})() === want", arg=cell,
+                               timeout=30_000)
+        assert page.evaluate("() => Reveal.getIndices().h") > 0
+    assert not blocked, f"tried to reach the network: {blocked[:5]}"
+    page.close()

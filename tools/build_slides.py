@@ -63,6 +63,35 @@ _TWIN = (' · <a class="course-twin" href="{href}" hreflang="{hreflang}" '
          'style="color:#57606a;text-decoration:none">{name}</a>')
 # The line tools.i18n puts first in a translated notebook: "*[English version](../NN_x.ipynb)*"
 _TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\(\.\./\d\d_[\w-]+\.ipynb\)\*\s*")
+# The twin link opens the other edition at the slide showing the same cell: both decks are
+# built from the same cells, and tools.slide_plan ids each slide's piece of a cell
+# "<source cell id>-k" (shown as "cell-id=…"), so on a click the link gets "#cell=<source id
+# of the current slide's first cell>", and a deck opened with it goes to that cell's slide.
+_TWIN_SLIDE_JS = """<script>
+(function () {
+  var PIECE = /^cell-id=(.+)-[0-9]+$/;
+  function source(el) { var m = el && PIECE.exec(el.id); return m ? m[1] : null; }
+  document.addEventListener('click', function (event) {
+    var a = event.target.closest && event.target.closest('a.course-twin');
+    if (!a || !window.Reveal) return;
+    var id = source(window.Reveal.getCurrentSlide().querySelector('[id^="cell-id="]'));
+    if (id) a.href = a.getAttribute('href').split('#')[0] + '#cell=' + encodeURIComponent(id);
+  }, true);
+  var wanted = /^#cell=(.+)$/.exec(location.hash);
+  if (!wanted) return;
+  wanted = decodeURIComponent(wanted[1]);
+  var tries = 0, timer = setInterval(function () {
+    var R = window.Reveal;
+    if (!(R && R.isReady && R.isReady()) && ++tries < 400) return;
+    clearInterval(timer);
+    var cells = document.querySelectorAll('.reveal .slides [id^="cell-id="]'), slide = null;
+    for (var i = 0; i < cells.length && !slide; i++) {
+      if (source(cells[i]) === wanted) slide = cells[i].closest('section');
+    }
+    if (R && slide) { var at = R.getIndices(slide); R.slide(at.h, at.v); }
+  }, 50);
+})();
+</script>"""
 # The Chinese decks: CJK glyphs from a CJK font (after reveal's Latin one), as the pages.
 _CJK_CSS = (f'.reveal, .reveal .jp-RenderedHTMLCommon, .reveal h1, .reveal h2, .reveal h3, '
             f'.reveal h4 {{ font-family: "Source Sans Pro", Helvetica, {CJK_FONTS}, '
@@ -111,7 +140,7 @@ def build_deck(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     home = _HOME.format(decks=TEXT[lang]["decks"], twin=_TWIN.format(
         href=twin, hreflang=other["html_lang"], name=other["name"]) if twin else "")
     body = re.sub(r"(<body[^>]*>)", lambda m: m[1] + home, body, count=1)
-    body = body.replace("</body>", extra + "</body>", 1)
+    body = body.replace("</body>", extra + (_TWIN_SLIDE_JS if twin else "") + "</body>", 1)
     if "BEGIN SOLUTION" in body:
         raise RuntimeError(f"{notebook.name}: solution code would reach the slides")
     external = external_references(body)

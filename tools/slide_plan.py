@@ -609,7 +609,14 @@ def emit(slides: list[Slide]) -> list[nbformat.NotebookNode]:
 def plan_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` laid out as slides (see the module docstring); ``nb`` is unchanged."""
     lang = nb.metadata.get("course", {}).get("language", "en")
-    pieces = [p for cell in nb.cells for p in cell_pieces(cell, lang)]
+    pieces = []
+    for cell in nb.cells:
+        for k, piece in enumerate(cell_pieces(cell, lang)):
+            if piece.cell is not None and cell.get("id"):
+                # "<source cell id>-k": the other edition's deck, built from the same cells,
+                # can find the slide that shows this cell (tools.build_slides' twin link)
+                piece.cell.id = f"{cell.id}-{k}"
+            pieces.append(piece)
     planned = copy.deepcopy(nb)
     planned.cells = emit(pack(pieces, lang))
     if not planned.cells:
