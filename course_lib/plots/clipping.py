@@ -76,7 +76,7 @@ def plot_clipping_on_surface(W, B, E, plain, clipped, tau: float, lr: float,
     ax_s = fig.add_subplot(grid[:, 0])
     ax_l = fig.add_subplot(grid[0, 1])
     ax_n = fig.add_subplot(grid[1, 1], sharex=ax_l)
-    labels = ("no clipping", f"clipped at τ = {tau:g}")
+    labels = ("no clipping", f"clipped at τ = {tau:.3g}")
     cs = draw_surface_trajectories(ax_s, ax_l, W, B, E, {labels[0]: plain, labels[1]: clipped},
                                    linestyles={labels[1]: "--"},
                                    colors={labels[0]: PLAIN, labels[1]: CLIPPED})
@@ -89,7 +89,7 @@ def plot_clipping_on_surface(W, B, E, plain, clipped, tau: float, lr: float,
     cut = np.flatnonzero(clipped.clipped)
     ax_n.plot(cut, norms[1][cut], ".", color=CLIPPED, ms=4,
               label=f"clipped steps ({cut.size} of {clipped.clipped.size})")
-    ax_n.axhline(tau, color=TAU_COLOR, ls=":", lw=1.2, label=f"threshold τ = {tau:g}")
+    ax_n.axhline(tau, color=TAU_COLOR, ls=":", lw=1.2, label=f"threshold τ = {tau:.3g}")
     ax_n.set(yscale="log", xlabel="gradient-descent step", ylabel="‖∇E‖ before clipping")
     seen = np.concatenate([n[np.isfinite(n) & (n > 0)] for n in norms] + [[tau]])
     first = [n[0] for n in norms if n.size and np.isfinite(n[0]) and n[0] > 0]
@@ -97,7 +97,8 @@ def plot_clipping_on_surface(W, B, E, plain, clipped, tau: float, lr: float,
     ax_n.legend(fontsize=7)
     ax_l.set_xlabel("")
     ax_l.tick_params(labelbottom=False)
-    ax_s.set_title(title or f"learning rate {lr:g}: a clipped step is at most {lr * tau:.3g} long")
+    ax_s.set_title(title or f"learning rate {lr:.3g}: "
+                   f"a clipped step is at most {lr * tau:.3g} long")
     return fig
 
 
