@@ -7,18 +7,19 @@ tests are skipped when Chromium is missing; in CI a missing Chromium is a failur
 JupyterLab is started exactly as ``make lab`` starts it (``python -m tools.lab``), on a fresh
 copy of the course's notebooks in a temporary ``my_notebooks/``, with the real ``notebooks/``
 linked in read-only. The tests save notebooks from the browser and then check that no file
-of ``notebooks/`` changed and ``git status`` reads as before; run notebook 03 and move its
-explorer's slider; run notebook 04 and see a progress bar. The slides and the site are built
-from the course's notebooks by their tools and opened from ``file://`` with the network
-blocked: every slide of every deck is measured against the 1280×720 stage, and an explorer
-on the site is moved and must change its figure (or say it is a snapshot).
+of ``notebooks/`` changed and ``git status`` reads as before; run notebooks 03 and 04 and move
+their explorers' sliders; run notebook 04 and see a progress bar. The slides and the site are
+built from the course's notebooks by their tools and opened from ``file://`` with the network
+blocked: every slide of every deck is measured against the 1280×720 stage, and the explorers
+on the site are moved and must change their figures (or say they are a snapshot).
 
 The Chinese edition (``notebooks/zh/``): a Chinese notebook is opened from the learner's
 ``my_notebooks/zh/`` in the same JupyterLab, and every Chinese deck is measured like the
 English ones; both must draw their Chinese text with a CJK font (Debian's
 ``fonts-noto-cjk``, which ``make browser-deps`` installs in CI), as Chromium itself reports
 through the DevTools protocol, not a tofu box. With ``COURSE_SCREENSHOTS=<folder>`` set the
-two are saved as ``zh_lab.png`` and ``zh_slides.png`` there.
+two are saved as ``zh_lab.png`` and ``zh_slides.png`` there, and each explorer moved in
+JupyterLab as ``explorer_NN.png``.
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ NOTEBOOKS = ROOT / "notebooks"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PREFERRED = "03_error_surface.ipynb"  # its explorer: sliders "learning rate", "T", …
+# The explorers moved in JupyterLab: notebook -> the slider to move, in order of preference.
+EXPLORERS = {"03_error_surface.ipynb": ("learning rate", "T"),  # the error surface
+             "04_gradient_clipping.ipynb": ("threshold τ",)}    # clipping on that surface
 PROGRESS_NOTEBOOK = "04_gradient_clipping"  # trains with course_lib.train (progress bars)
-SLIDER_LABELS = ("learning rate", "T")  # the slider to move, in order of preference
 ZH = NOTEBOOKS / "zh"
 ZH_NOTEBOOK = "00_rnn_recap.ipynb"  # short: its kernel idles fast; its prose is all Chinese
 ZH_DECK = "03_error_surface"  # headings, prose, maths, a figure and an explorer
@@ -129,12 +131,12 @@ def assert_chinese_glyphs(page, scope: str) -> None:
                           f"(fonts used: {fonts}); install fonts-noto-cjk")
 
 
-def widget_notebook_name() -> str:
-    """The notebook whose explorer the test moves: 03, else the first with stored widgets."""
-    for path in [NOTEBOOKS / PREFERRED, *sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]:
-        if path.exists() and "widgets" in nbformat.read(path, as_version=4).metadata:
-            return path.name
-    pytest.skip("no course notebook has an explorer with stored widget state")
+def explorer_notebook(name: str) -> str:
+    """``name``, a notebook of EXPLORERS, if it exists with stored widget state; else skip."""
+    path = NOTEBOOKS / name
+    if not path.exists() or "widgets" not in nbformat.read(path, as_version=4).metadata:
+        pytest.skip(f"{name} has no explorer with stored widget state (run make execute)")
+    return name
 
 
 def tracked_state() -> tuple[str, dict[str, str]]:
@@ -237,14 +239,14 @@ def menu(page, top: str, item: str) -> None:
     page.locator(".lm-Menu").get_by_role("menuitem", name=item, exact=True).click()
 
 
-def find_slider(page):
-    """The slider to move: the first whose description is one of SLIDER_LABELS, else the first."""
+def find_slider(page, labels: tuple[str, ...]):
+    """The slider to move: the first whose description is one of ``labels`` (fails if none)."""
     sliders = page.locator(".jp-OutputArea .widget-slider")
-    for label in SLIDER_LABELS:
+    for label in labels:
         match = sliders.filter(has=page.locator(".widget-label", has_text=label))
         if match.count():
             return match.first
-    return sliders.first
+    raise AssertionError(f"no slider labelled {labels} among {sliders.count()} sliders")
 
 
 def figure_src(page) -> str | None:
@@ -356,13 +358,15 @@ def run_all(page, notebook_path: Path) -> None:
         f"a cell raised or wrote to stderr: {stderr.last.inner_text()[:800]}")
 
 
-def test_widget_in_jupyterlab(browser, lab):
-    """Run All Cells in the learner's copy of 03: the explorer renders and moving its slider
+@pytest.mark.parametrize("name", list(EXPLORERS), ids=lambda n: n[:2])
+def test_widget_in_jupyterlab(browser, lab, name):
+    """Run All Cells in the learner's copy of 03 (the error-surface explorer) and of 04 (the
+    clipping explorer, its threshold slider): the explorer renders and moving its slider
     redraws it."""
-    name = widget_notebook_name()
+    name = explorer_notebook(name)
     page, blocked = open_in_lab(browser, lab, name)
     run_all(page, NOTEBOOKS / name)
-    slider = find_slider(page)
+    slider = find_slider(page, EXPLORERS[name])
     slider.scroll_into_view_if_needed()
     assert slider.is_visible(), "the widget's slider did not render in JupyterLab"
     page.wait_for_function("() => document.querySelector('.jp-OutputArea .widget-output img')",
@@ -376,6 +380,7 @@ def test_widget_in_jupyterlab(browser, lab):
             return img && img.getAttribute('src') !== before;
         }""", arg=before, timeout=20_000)
     assert figure_src(page) != before
+    screenshot(page, f"explorer_{name[:2]}.png")
     assert not blocked, f"JupyterLab tried to reach the network: {blocked[:5]}"
     page.close()
 
@@ -389,6 +394,10 @@ def test_progress_bar_shows_in_jupyterlab(browser, lab):
     menu(page, "Run", "Run All Cells")
     bar = page.locator(".jp-OutputArea .widget-hprogress, .jp-OutputArea progress")
     bar.first.wait_for(state="attached", timeout=RUN_ALL_TIMEOUT * 1000)
+    # Stop the run: the kernel outlives the page, and a later test opens this notebook again
+    # (its explorer's placeholder) and waits for an idle kernel.
+    page.locator(".jp-NotebookPanel-toolbar [data-command='notebook:interrupt-kernel']").click()
+    page.wait_for_function(f"() => {KERNEL_IDLE_JS}", timeout=30_000)
     page.close()
 
 
@@ -436,13 +445,13 @@ def test_unrun_explorer_shows_a_readable_placeholder(browser, lab):
 
 
 # ---- the offline builds ----------------------------------------------------------------------
-SITE_NOTEBOOKS = ("03", "06")  # a pre-rendered explorer (03) and a snapshot (06)
+SITE_NOTEBOOKS = ("03", "04", "06")  # pre-rendered explorers (03, 04) and a snapshot (06)
 
 
 @pytest.fixture(scope="module")
 def offline_builds(tmp_path_factory):
-    """Start ``make slides`` (every deck, English and Chinese) and ``make site`` (notebooks 03
-    and 06, English) into temporary folders in the background, so they build while the
+    """Start ``make slides`` (every deck, English and Chinese) and ``make site`` (notebooks 03,
+    04 and 06, English) into temporary folders in the background, so they build while the
     JupyterLab tests run."""
     require_chromium()
     out = tmp_path_factory.mktemp("built")
@@ -573,30 +582,37 @@ def test_chinese_deck_shows_chinese_glyphs_offline(browser, offline_builds):
     page.close()
 
 
+# The pre-rendered explorers moved on the site: notebook prefix -> the control to move.
+SITE_STEPPERS = {"03_": "learning rate", "04_": "threshold τ"}
+
+
 def test_site_explorer_steps_without_a_kernel(browser, offline_builds):
-    """On the static site, moving a control of notebook 03's explorer changes its figure to
-    another pre-rendered one; notebook 06's explorer says it is a snapshot and shows no
-    control that moves nothing."""
+    """On the static site, moving a control of the explorers of notebooks 03 (the learning
+    rate) and 04 (the clipping threshold) changes its figure to another pre-rendered one;
+    notebook 06's explorer says it is a snapshot and shows no control that moves nothing."""
     out = built(offline_builds, "site")
     page, blocked = open_offline(browser, (out / "index.html").as_uri())
-    page.locator("a[href^='03_']").first.click()
-    page.locator(".jp-Notebook").wait_for(timeout=20_000)
-    explorer = page.locator(".course-explorer[data-states]").first
-    explorer.scroll_into_view_if_needed()
-    assert "Pre-rendered explorer" in explorer.inner_text()
-    figure = explorer.locator("img.ce-figure")
-    before = figure.get_attribute("src")
-    control = explorer.locator("input[type=range]").first
-    control.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("(b) => document.querySelector('.course-explorer img.ce-figure')"
-                           ".getAttribute('src') !== b", arg=before, timeout=10_000)
-    page.wait_for_function("() => { const i = document.querySelector("
-                           "'.course-explorer img.ce-figure'); "
-                           "return i.complete && i.naturalWidth > 0; }", timeout=10_000)
-    assert figure.get_attribute("src") != before
-    assert explorer.locator("output").first.inner_text() != "", "the value is shown"
-    assert page.locator(".widget-slider").count() == 0, "no widget slider that moves nothing"
+    for prefix, label in SITE_STEPPERS.items():
+        page.goto((out / "index.html").as_uri())
+        page.locator(f"a[href^='{prefix}']").first.click()
+        page.locator(".jp-Notebook").wait_for(timeout=20_000)
+        explorer = page.locator(".course-explorer[data-states]").first
+        explorer.scroll_into_view_if_needed()
+        assert "Pre-rendered explorer" in explorer.inner_text(), prefix
+        figure = explorer.locator("img.ce-figure")
+        before = figure.get_attribute("src")
+        control = explorer.locator(f"input[type=range][aria-label='{label}']")
+        assert control.count() == 1, f"{prefix}: no control {label!r}"
+        control.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("(b) => document.querySelector('.course-explorer img.ce-figure')"
+                               ".getAttribute('src') !== b", arg=before, timeout=10_000)
+        page.wait_for_function("() => { const i = document.querySelector("
+                               "'.course-explorer img.ce-figure'); "
+                               "return i.complete && i.naturalWidth > 0; }", timeout=10_000)
+        assert figure.get_attribute("src") != before, prefix
+        assert explorer.locator("output").first.inner_text() != "", "the value is shown"
+        assert page.locator(".widget-slider").count() == 0, "no widget slider that moves nothing"
 
     page.goto((out / next(out.glob("06_*.html")).name).as_uri())
     page.locator(".jp-Notebook").wait_for(timeout=20_000)

@@ -12,7 +12,7 @@ import pytest
 from ipywidgets.embed import dependency_state
 from nbformat import v4
 
-from course_lib.widgets import surface, vanishing
+from course_lib.widgets import clipping, surface, vanishing
 from course_lib.widgets.common import ExplorerBox
 from course_lib.widgets.gates import GateExplorer
 from course_lib.widgets.vanishing import GradientNormExplorer
@@ -22,14 +22,16 @@ WIDGET_VIEW = explorers.WIDGET_VIEW
 
 
 def stored_notebook(box) -> v4.NotebookNode:
-    """A notebook whose one cell displayed ``box``, with the widget state nbclient stores."""
+    """A notebook whose one cell displayed ``box``, with the widget state nbclient stores
+    (every attribute, also those at their default: τ = 1 is FloatLogSlider's default value)."""
     nb = v4.new_notebook()
     bundle = box._repr_mimebundle_()
     cell = v4.new_code_cell("explorer", execution_count=1, outputs=[
         v4.new_output("execute_result", data=bundle, execution_count=1)])
     nb.cells = [cell]
     nb.metadata["widgets"] = {explorers.WIDGET_STATE: {
-        "version_major": 2, "version_minor": 0, "state": dependency_state([box])}}
+        "version_major": 2, "version_minor": 0,
+        "state": dependency_state([box], drop_defaults=False)}}
     return nb
 
 
@@ -45,10 +47,12 @@ def gate_box():
     return GateExplorer(sentences, compute).widget, gates
 
 
-@pytest.mark.parametrize("make", ["surface", "vanishing", "gates"])
+@pytest.mark.parametrize("make", ["surface", "clipping", "vanishing", "gates"])
 def test_explorers_have_a_short_readable_text_form(make):
     if make == "surface":
         box = surface.SurfaceExplorer(steps=5)
+    elif make == "clipping":
+        box = clipping.ClippingExplorer(steps=5)
     elif make == "vanishing":
         box = GradientNormExplorer(T=10, H=4).widget
     else:
@@ -63,12 +67,38 @@ def test_snapshot_controls_name_the_real_controls():
     """The static pages find an explorer by its controls' descriptions."""
     ex = surface.SurfaceExplorer(steps=5)
     assert set(surface.SNAPSHOT_CONTROLS) == {s.description for s in ex.sliders.values()}
+    cx = clipping.ClippingExplorer(steps=5)
+    assert set(clipping.SNAPSHOT_CONTROLS) == {s.description for s in cx.sliders.values()}
     gn = GradientNormExplorer(T=10, H=4)
     assert set(vanishing.SNAPSHOT_CONTROLS) == {
         gn.scale.description, gn.nonlinearity.description, gn.kind.description}
-    for _, (param, values) in {**surface.SNAPSHOT_CONTROLS,
-                               **vanishing.SNAPSHOT_CONTROLS}.items():
-        assert 2 <= len(values) <= 6, f"a handful of values for {param}"
+    for module in (surface, clipping, vanishing):
+        for _, (param, values) in module.SNAPSHOT_CONTROLS.items():
+            assert 2 <= len(values) <= 6, f"a handful of values for {module.__name__} {param}"
+
+
+def test_each_explorer_is_found_by_its_own_controls():
+    """The clipping explorer has the surface explorer's controls and one more: each set of
+    stored controls finds its own module, never the other's."""
+    for module in (surface, clipping, vanishing):
+        stored = dict.fromkeys(module.SNAPSHOT_CONTROLS, "")
+        assert explorers.snapshot_module(stored) is module
+
+
+def test_clipping_stepper_starts_at_the_stored_figure(tmp_path):
+    from course_lib.widgets.common import figure_png
+
+    box = clipping.ClippingExplorer()  # the notebook's defaults: start A, η = 0.2, τ = 1
+    static, counts = explorers.static_explorers(stored_notebook(box), "04_x", tmp_path)
+    n_states = 1 + sum(len(values) - 1 for _, values in clipping.SNAPSHOT_CONTROLS.values())
+    assert counts == {"steppers": 1, "snapshots": 0, "states": n_states}
+    page = static.cells[0].outputs[0]["data"]["text/html"]
+    assert page.count('type="range"') == len(clipping.SNAPSHOT_CONTROLS)
+    files = sorted((tmp_path / "explorers").glob("04_x-*.png"))
+    assert len(files) == n_states and len({f.read_bytes() for f in files}) == n_states
+    shown = re.search(r'<img class="ce-figure" data-state="[^"]*" src="([^"]*)"', page)[1]
+    assert (tmp_path / shown).read_bytes() == figure_png(clipping.snapshot_figure()), (
+        "the first state is the stored setting")
 
 
 def test_stepper_prerenders_each_control_alone(tmp_path):

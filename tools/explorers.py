@@ -5,12 +5,12 @@ redraws a figure; on a static page the stored widget state would show a slider t
 while the figure stays put. So the builds replace every explorer output before converting:
 
 * an explorer whose module declares ``SNAPSHOT_CONTROLS`` and ``snapshot_figure`` (the
-  error surface, the gradient norms) becomes a **stepper**: for the setting stored in the
-  notebook and for each control moved alone through a handful of values, the figure is drawn
-  now, at build time, into ``<out>/explorers/``; the page shows one range input per control
-  and swaps the image as they move (plain HTML and a few lines of JavaScript, no kernel, no
-  widget library). Moving one control puts the others back to the stored setting, and the
-  page says so;
+  error surface, clipping on it, the gradient norms) becomes a **stepper**: for the setting
+  stored in the notebook and for each control moved alone through a handful of values, the
+  figure is drawn now, at build time, into ``<out>/explorers/``; the page shows one range
+  input per control and swaps the image as they move (plain HTML and a few lines of
+  JavaScript, no kernel, no widget library). Moving one control puts the others back to the
+  stored setting, and the page says so;
 * any other explorer (its states need the notebook's own training runs or trained model)
   becomes its stored figure under a notice that plainly says it is a snapshot, with the
   stored value of each control.
@@ -36,7 +36,8 @@ from tools.slide_plan import png_size
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-SNAPSHOT_MODULES = ("course_lib.widgets.surface", "course_lib.widgets.vanishing")
+SNAPSHOT_MODULES = ("course_lib.widgets.surface", "course_lib.widgets.clipping",
+                    "course_lib.widgets.vanishing")
 FIGURE_MAX_H = 360  # px, so that an explorer fits a slide with its controls
 CONTROL_ROW_H, NOTE_H, PAD_H = 40, 64, 24
 SNAPSHOT_NOTE = ("This explorer needs the notebook's own results (a trained model "

@@ -1,5 +1,6 @@
-"""Figures for the gradient-clipping notebook: the geometry of clipping, clipped and unclipped
-training runs, and the learning-rate and threshold sweeps over seeds.
+"""Figures for the gradient-clipping notebook: the geometry of clipping, a descent on the error
+surface with and without clipping, clipped and unclipped training runs, and the learning-rate
+and threshold sweeps over seeds.
 
 Every legend sits outside the data area (below the panels), and the threshold τ is a dotted
 line named in the legend, so no label is ever drawn over a curve.
@@ -13,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator
+
+from course_lib.plots.surface import draw_surface_trajectories
 
 PLAIN, CLIPPED, TAU_COLOR = "C3", "C0", "C1"  # no clipping, clipping, the threshold line
 
@@ -46,6 +49,56 @@ def plot_clipping_geometry(g, max_norm: float, clip_value: float) -> Figure:
     ax.set(xlim=(-0.3 * lim, lim), ylim=(-0.3 * lim, lim), aspect="equal",
            xlabel="g₁", ylabel="g₂", title="norm clipping keeps the direction")
     ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_clipping_on_surface(W, B, E, plain, clipped, tau: float, lr: float,
+                             title: str = "") -> Figure:
+    """One descent on Pascanu's surface twice: without clipping and norm-clipped at ``tau``.
+
+    Left, the surface with both paths (plain solid, clipped dashed; a path that leaves the
+    window says where it ended); right, the loss per step (top) and ‖∇E‖ before clipping
+    (bottom, log scale) with τ as a dotted line and a dot on every step clipping shortened.
+    A clipped step is at most ``lr * tau`` long.
+
+    Args:
+        W, B, E: (n_b, n_w) grid from :func:`course_lib.surface.surface_grid`.
+        plain, clipped: :class:`course_lib.surface.Trajectory` of the same start, learning
+            rate and steps, without clipping and with ``clip=tau``.
+        tau: the clipping threshold. lr: the learning rate.
+        title: the surface panel's title; by default it says how long a clipped step can be
+            (``lr * tau``).
+
+    Source: Pascanu, Mikolov & Bengio, ICML 2013, §3.2, Algorithm 1 (the surface: §2.3, Fig. 6).
+    """
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
+    ax_s = fig.add_subplot(grid[:, 0])
+    ax_l = fig.add_subplot(grid[0, 1])
+    ax_n = fig.add_subplot(grid[1, 1], sharex=ax_l)
+    labels = ("no clipping", f"clipped at τ = {tau:.3g}")
+    cs = draw_surface_trajectories(ax_s, ax_l, W, B, E, {labels[0]: plain, labels[1]: clipped},
+                                   linestyles={labels[1]: "--"},
+                                   colors={labels[0]: PLAIN, labels[1]: CLIPPED})
+    fig.colorbar(cs, ax=ax_s, label="E(w, b)")
+    norms = [np.asarray(tr.grad_norm, float) for tr in (plain, clipped)]
+    for norm, color, ls, label in zip(norms, (PLAIN, CLIPPED), ("-", "--"), labels,
+                                      strict=True):
+        # a run stranded on a flat plateau has ‖∇E‖ ≈ 0: its line drops out of the panel
+        ax_n.plot(np.maximum(norm, 1e-300), ls, color=color, lw=1, label=label)
+    cut = np.flatnonzero(clipped.clipped)
+    ax_n.plot(cut, norms[1][cut], ".", color=CLIPPED, ms=4,
+              label=f"clipped steps ({cut.size} of {clipped.clipped.size})")
+    ax_n.axhline(tau, color=TAU_COLOR, ls=":", lw=1.2, label=f"threshold τ = {tau:.3g}")
+    ax_n.set(yscale="log", xlabel="gradient-descent step", ylabel="‖∇E‖ before clipping")
+    seen = np.concatenate([n[np.isfinite(n) & (n > 0)] for n in norms] + [[tau]])
+    first = [n[0] for n in norms if n.size and np.isfinite(n[0]) and n[0] > 0]
+    ax_n.set_ylim(max(1e-6, min([tau, *first]) / 10), 3 * seen.max())
+    ax_n.legend(fontsize=7)
+    ax_l.set_xlabel("")
+    ax_l.tick_params(labelbottom=False)
+    ax_s.set_title(title or f"learning rate {lr:.3g}: "
+                   f"a clipped step is at most {lr * tau:.3g} long")
     return fig
 
 

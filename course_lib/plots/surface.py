@@ -67,25 +67,15 @@ def _draw_trajectory(ax, W, B, tr, color, ls, label, slot):
                     bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
 
 
-def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
-                              linestyles: dict | None = None, colors: dict | None = None,
-                              title: str = "") -> Figure:
-    """Pascanu's error surface with gradient-descent trajectories (left), loss per step (right).
+def draw_surface_trajectories(ax_s, ax_l, W, B, E, trajectories: dict,
+                              linestyles: dict | None = None, colors: dict | None = None):
+    """Draw the surface and the paths into ``ax_s``, each path's loss per step into ``ax_l``.
 
-    Args:
-        W, B, E: (n_b, n_w) grid from :func:`course_lib.surface.surface_grid`.
-        trajectories: ``{label: Trajectory}``; each is drawn from its start (big dot).
-            A run that leaves the window is annotated with where it ended.
-        linestyles: ``{label: "-" | "--" | ":"}``; default solid.
-        colors: ``{label: matplotlib colour}``; default :data:`TRAJECTORY_COLORS` in turn.
-        title: figure title.
+    The drawing of :func:`plot_surface_trajectories` (arguments as there), for figures that
+    add panels of their own; returns the filled contour set, for a colour bar.
     """
-    trajectories = trajectories or {}
     linestyles, colors = linestyles or {}, colors or {}
-    fig = Figure(figsize=(11, 4.2), layout="constrained")
-    ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.25, 1])
     cs = _draw_surface(ax_s, W, B, E)
-    fig.colorbar(cs, ax=ax_s, label="E(w, b)")
     for i, (label, tr) in enumerate(trajectories.items()):
         color = colors.get(label, TRAJECTORY_COLORS[i % len(TRAJECTORY_COLORS)])
         ls = linestyles.get(label, "-")
@@ -99,6 +89,26 @@ def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
     if trajectories:
         ax_s.legend(fontsize=7, loc="lower right")
         ax_l.legend(fontsize=7)
+    return cs
+
+
+def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
+                              linestyles: dict | None = None, colors: dict | None = None,
+                              title: str = "") -> Figure:
+    """Pascanu's error surface with gradient-descent trajectories (left), loss per step (right).
+
+    Args:
+        W, B, E: (n_b, n_w) grid from :func:`course_lib.surface.surface_grid`.
+        trajectories: ``{label: Trajectory}``; each is drawn from its start (big dot).
+            A run that leaves the window is annotated with where it ended.
+        linestyles: ``{label: "-" | "--" | ":"}``; default solid.
+        colors: ``{label: matplotlib colour}``; default :data:`TRAJECTORY_COLORS` in turn.
+        title: figure title.
+    """
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    cs = draw_surface_trajectories(ax_s, ax_l, W, B, E, trajectories or {}, linestyles, colors)
+    fig.colorbar(cs, ax=ax_s, label="E(w, b)")
     ax_s.set_title(title or "error surface E(w, b) and gradient-descent paths")
     return fig
 
