@@ -63,7 +63,7 @@ def make_course(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     nb = v4.new_notebook()
     nb.cells = [
-        v4.new_markdown_cell("# 05 · Tiny notebook\n\n## Learning goals\n\n- compute a "
+        v4.new_markdown_cell("*[中文版](zh/05_tiny.ipynb)*\n\n# 05 · Tiny notebook\n\n## Learning goals\n\n- compute a "
                              "**softmax (归一化指数函数)** $\\sigma(z)$;\n- pass a checker.\n\n"
                              "See the [glossary](glossary.md) and [notebook 06](06_next.ipynb).\n"
                              "![pic](images/pic.png)\n\n" + LONG_PROSE,
@@ -483,10 +483,11 @@ def test_chinese_pages_exist_and_link_to_their_english_twins(built, kind, suffix
     assert '<html lang="zh"' in zh_text and "小笔记本" in zh_text
     assert f'class="course-twin" href="../05_tiny{suffix}"' in zh_text      # 中文 -> English
     assert f'class="course-twin" href="zh/05_tiny{suffix}"' in en_text      # English -> 中文
-    if kind == "site":  # the notebook's own English-version link points at the English page
+    if kind == "site":  # the notebooks' own twin links point at the other page
         assert f'href="../05_tiny{suffix}">English version' in zh_text
+        assert f'href="zh/05_tiny{suffix}">中文版' in en_text
     else:  # a deck links its twin bottom left; no slide holds only the notebook's link
-        assert "English version" not in zh_text
+        assert "English version" not in zh_text and "中文版" not in en_text
     assert 'href="glossary.html"' in zh_text
     # the Chinese pages load the English pages' assets: nothing copied twice, nothing online
     assert "../assets/requirejs/require.js" in zh_text and not (out / "zh" / "assets").exists()

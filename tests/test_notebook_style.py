@@ -36,6 +36,15 @@ def test_sections_and_glossary_link(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_links_its_chinese_twin_first(path):
+    """A reader of the English notebook finds the Chinese edition from its first line (the
+    Chinese notebook's first line links back, see tools.i18n)."""
+    first = next(source(c) for c in cells(path) if c["cell_type"] == "markdown")
+    assert first.startswith(f"*[中文版](zh/{path.name})*\n"), first[:80]
+    assert (path.parent / "zh" / path.name).is_file()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_exercises_have_solutions_and_checkers(path):
     code = [source(c) for c in cells(path) if c["cell_type"] == "code"]
     n_solutions = sum(s.count("### BEGIN SOLUTION") for s in code)

@@ -61,8 +61,9 @@ _HOME = ('<div class="course-home" style="position:fixed;left:10px;bottom:8px;z-
          'style="color:#57606a;text-decoration:none">{decks}</a>{twin}</div>')
 _TWIN = (' · <a class="course-twin" href="{href}" hreflang="{hreflang}" '
          'style="color:#57606a;text-decoration:none">{name}</a>')
-# The line tools.i18n puts first in a translated notebook: "*[English version](../NN_x.ipynb)*"
-_TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\(\.\./\d\d_[\w-]+\.ipynb\)\*\s*")
+# The line that links a notebook's twin, first in its first cell: "*[English version](../NN_x
+# .ipynb)*" (tools.i18n puts it in a translated notebook), "*[中文版](zh/NN_x.ipynb)*" (English)
+_TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)\d\d_[\w-]+\.ipynb\)\*\s*")
 # The twin link opens the other edition at the slide showing the same cell: both decks are
 # built from the same cells, and tools.slide_plan ids each slide's piece of a cell
 # "<source cell id>-k" (shown as "cell-id=…"), so on a click the link gets "#cell=<source id

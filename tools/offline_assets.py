@@ -161,9 +161,10 @@ def external_asset_references(folder: Path) -> dict[str, list[str]]:
 
 
 def link_to_html(html: str, notebook_suffix: str = ".html") -> str:
-    """Point links at ``NN_name.ipynb`` and ``glossary.md`` to their built pages
-    (``NN_name<notebook_suffix>`` and ``glossary.html``)."""
-    html = re.sub(r'href="((?:\./)?\d\d_[\w-]+)\.ipynb(#[^"]*)?"',
+    """Point links at ``NN_name.ipynb`` (also ``zh/NN_name.ipynb``, an English notebook's link
+    to its Chinese twin) and ``glossary.md`` to their built pages (``NN_name<notebook_suffix>``
+    and ``glossary.html``)."""
+    html = re.sub(r'href="((?:\./)?(?:zh/)?\d\d_[\w-]+)\.ipynb(#[^"]*)?"',
                   lambda m: f'href="{m[1]}{notebook_suffix}{m[2] or ""}"', html)
     return re.sub(r'href="((?:\./)?glossary)\.md(#[^"]*)?"', r'href="\1.html\2"', html)
 
