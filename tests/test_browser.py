@@ -625,25 +625,27 @@ def test_site_explorer_steps_without_a_kernel(browser, offline_builds):
 
 
 def test_twin_link_opens_the_other_deck_at_the_same_cell(browser, offline_builds):
-    """Lecturing from slide 5 of a deck, its "中文"/"English" link opens the other edition
-    at the slide showing the same notebook cell, not at slide 1 (both ways)."""
+    """Lecturing from a slide of a deck, its "中文"/"English" link opens the other edition at
+    the slide showing the same notebook cell, not at slide 1 (both ways; also from a slide
+    that starts with a heading the plan added, "… (continued)")."""
     require_chinese_edition()
     out = built(offline_builds, "slides")
     deck = next(out.glob(f"{ZH_DECK}*.slides.html"))
-    first_cell = ("() => { const c = Reveal.getCurrentSlide()"
-                  ".querySelector('[id^=\"cell-id=\"]'); return c && c.id; }")
+    source = ("() => { for (const c of Reveal.getCurrentSlide().querySelectorAll("
+              "'[id^=\"cell-id=\"]')) { const m = /^cell-id=(.+)-[0-9]+$/.exec(c.id); "
+              "if (m) return m[1]; } return null; }")
     page, blocked = open_deck(browser, deck)
-    for lang_after in ("zh", "en"):
-        page.evaluate("() => Reveal.slide(5, 0)")
-        page.wait_for_function("() => Reveal.getIndices().h === 5")
-        cell = page.evaluate(first_cell)
-        assert cell, "slide 5 shows a notebook cell"
+    lang = "en"
+    for h, v in ((1, 1), (5, 0), (1, 1), (0, 1)):
+        page.evaluate(f"() => Reveal.slide({h}, {v})")
+        page.wait_for_function(f"() => Reveal.getIndices().h === {h}")
+        cell = page.evaluate(source)
+        assert cell, f"slide {h}.{v} shows a piece of a notebook cell"
         page.locator("a.course-twin").click()
-        page.wait_for_function("(l) => document.documentElement.lang === l", arg=lang_after,
+        lang = "zh" if lang == "en" else "en"
+        page.wait_for_function("(l) => document.documentElement.lang === l", arg=lang,
                                timeout=30_000)
         page.locator(".reveal.ready").wait_for(state="attached", timeout=30_000)
-        page.wait_for_function(f"(want) => ({first_cell})() === want", arg=cell,
-                               timeout=30_000)
-        assert page.evaluate("() => Reveal.getIndices().h") > 0
+        page.wait_for_function(f"(want) => ({source})() === want", arg=cell, timeout=30_000)
     assert not blocked, f"tried to reach the network: {blocked[:5]}"
     page.close()

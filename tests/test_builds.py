@@ -593,3 +593,25 @@ def test_claims_ledger_page_and_the_notebooks_links_to_it(tmp_path):
     assert 'href="claims.html"' in (out / "03_error_surface.html").read_text()
     assert 'href="../claims.html"' in (out / "zh" / "03_error_surface.html").read_text()
     assert render_claims(out, claims=tmp_path / "missing.md") is None
+
+
+def test_one_edition_built_alone_keeps_no_link_to_the_other(tmp_path):
+    """make slides EDITION=en, a site or a student version of English alone: the notebook's
+    first-line "中文版" link would lead nowhere, so it is dropped; with both editions it stays
+    (student version, site) or is the deck's own twin link."""
+    src = make_course(tmp_path / "src").parent
+    add_chinese(src)
+    assert build_slides.main(["--src", str(src), "--out", str(tmp_path / "sl"), "--lang", "en"]) == 0
+    assert build_site.main(["--src", str(src), "--out", str(tmp_path / "si"), "--lang", "en"]) == 0
+    assert student_version.main(["--src", str(src), "--out", str(tmp_path / "st"),
+                                 "--lang", "en"]) == 0
+    deck = (tmp_path / "sl" / "05_tiny.slides.html").read_text(encoding="utf-8")
+    page = (tmp_path / "si" / "05_tiny.html").read_text(encoding="utf-8")
+    student = nbformat.read(tmp_path / "st" / "05_tiny.ipynb", as_version=4)
+    assert "中文版" not in deck and "zh/05_tiny" not in deck
+    assert "中文版" not in page and "zh/05_tiny" not in page
+    assert student.cells[0].source.startswith("# 05 · Tiny notebook")
+    assert student_version.main(["--src", str(src), "--out", str(tmp_path / "both")]) == 0
+    both = nbformat.read(tmp_path / "both" / "05_tiny.ipynb", as_version=4)
+    assert both.cells[0].source.startswith("*[中文版](zh/05_tiny.ipynb)*")
+    assert (tmp_path / "both" / "zh" / "05_tiny.ipynb").exists()

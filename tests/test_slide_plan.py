@@ -197,3 +197,31 @@ def test_html_tables_are_estimated_and_long_ones_go_to_the_notes():
     assert shown and "2 of 2 hold" in shown[0].outputs[0]["data"]["text/html"]
     assert not [c for c in slides[1][1] if c.cell_type == "code" and c.outputs]
     assert "30 of 30 hold" in slides[1][2].source, "the long table is in the notes"
+
+
+@pytest.mark.parametrize("name", ["03_error_surface.ipynb", "09_slot_tagger.ipynb"])
+def test_every_slide_names_a_source_cell_the_twin_deck_also_shows(name):
+    """The twin link of a deck needs, on every slide, a piece id "<source cell id>-k" whose
+    source cell the other edition's deck shows too; the ids a plan adds are stable, so two
+    builds are identical."""
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    shown = {}
+    for lang, path in (("en", root / name), ("zh", root / "zh" / name)):
+        if not path.exists():
+            pytest.skip("Chinese edition not built")
+        nb, _ = student_notebook(nbformat.read(path, as_version=4), name)
+        plan = sp.plan_slides(nb)
+        assert [c.id for c in plan.cells] == [c.id for c in sp.plan_slides(nb).cells]
+        sources = {c.id for c in nb.cells}
+        slides, current = [], None
+        for cell in plan.cells:
+            kind = cell.metadata.get("slideshow", {}).get("slide_type")
+            if kind in ("slide", "subslide") or current is None:
+                current = []
+                slides.append(current)
+            if kind != "notes" and "-" in cell.id and cell.id.rsplit("-", 1)[1].isdigit():
+                assert cell.id.rsplit("-", 1)[0] in sources, cell.id
+                current.append(cell.id.rsplit("-", 1)[0])
+        assert all(slides), f"{lang}: a slide without a piece of a source cell"
+        shown[lang] = {s[0] for s in slides}
+    assert shown["en"] <= {c.id for c in nbformat.read(root / "zh" / name, as_version=4).cells}

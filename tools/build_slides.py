@@ -44,6 +44,7 @@ from tools.offline_assets import (
 from tools.pages import (
     CJK_FONTS,
     TEXT,
+    TWIN_LINE,
     index_page,
     link_claims,
     link_parent,
@@ -61,9 +62,6 @@ _HOME = ('<div class="course-home" style="position:fixed;left:10px;bottom:8px;z-
          'style="color:#57606a;text-decoration:none">{decks}</a>{twin}</div>')
 _TWIN = (' · <a class="course-twin" href="{href}" hreflang="{hreflang}" '
          'style="color:#57606a;text-decoration:none">{name}</a>')
-# The line that links a notebook's twin, first in its first cell: "*[English version](../NN_x
-# .ipynb)*" (tools.i18n puts it in a translated notebook), "*[中文版](zh/NN_x.ipynb)*" (English)
-_TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)\d\d_[\w-]+\.ipynb\)\*\s*")
 # The twin link opens the other edition at the slide showing the same cell: both decks are
 # built from the same cells, and tools.slide_plan ids each slide's piece of a cell
 # "<source cell id>-k" (shown as "cell-id=…"), so on a click the link gets "#cell=<source id
@@ -75,7 +73,8 @@ _TWIN_SLIDE_JS = """<script>
   document.addEventListener('click', function (event) {
     var a = event.target.closest && event.target.closest('a.course-twin');
     if (!a || !window.Reveal) return;
-    var id = source(window.Reveal.getCurrentSlide().querySelector('[id^="cell-id="]'));
+    var cells = window.Reveal.getCurrentSlide().querySelectorAll('[id^="cell-id="]'), id = null;
+    for (var i = 0; i < cells.length && !id; i++) id = source(cells[i]);  // the first piece
     if (id) a.href = a.getAttribute('href').split('#')[0] + '#cell=' + encodeURIComponent(id);
   }, true);
   var wanted = /^#cell=(.+)$/.exec(location.hash);
@@ -111,10 +110,11 @@ def build_deck(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     """
     nb = nbformat.read(notebook, as_version=4)
     student, _ = student_notebook(nb, notebook.name)
-    if twin:  # the deck links its twin itself: no slide that holds only the notebook's link
-        first = next((c for c in student.cells if c.cell_type == "markdown"), None)
-        if first is not None:
-            first.source = _TWIN_LINE.sub("", first.source, count=1)
+    # the deck links its twin itself (when there is one): no slide that holds only the
+    # notebook's own twin link, and no dead link when one edition is built alone
+    first = next((c for c in student.cells if c.cell_type == "markdown"), None)
+    if first is not None:
+        first.source = TWIN_LINE.sub("", first.source, count=1)
     student, counts = static_explorers(student, notebook.stem, out)
     planned = plan_slides(student)
     exporter = make_exporter("slides", prefix="assets" if lang == "en" else "../assets")

@@ -19,6 +19,10 @@ from tools.notebooks import ROOT, translated
 from tools.offline_assets import ASSETS_DIR, link_to_html
 
 COURSE_TITLE = "Training Recurrent Neural Networks"
+# The line that links a notebook's twin, first in its first cell: "*[English version](../NN_x
+# .ipynb)*" (tools.i18n puts it in a translated notebook), "*[中文版](zh/NN_x.ipynb)*" (English)
+TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)\d\d_[\w-]+\.ipynb\)\*\s*")
+
 # The words of the pages around the notebooks, per edition ("en", or a tools.notebooks
 # LANGUAGES folder). html_lang is the page's lang attribute: it makes the browser pick the
 # Simplified-Chinese glyphs of a CJK font.

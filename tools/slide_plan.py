@@ -619,6 +619,10 @@ def plan_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             pieces.append(piece)
     planned = copy.deepcopy(nb)
     planned.cells = emit(pack(pieces, lang))
+    shown = {p.cell.id for p in pieces if p.cell is not None}
+    for n, cell in enumerate(planned.cells):
+        if cell.id not in shown:  # headings "(continued)" and notes the plan adds: a stable id
+            cell.id = f"plan_{n}"  # (not "<id>-k": the twin link skips them)
     if not planned.cells:
         raise ValueError("the notebook has nothing to show on a slide")
     return planned

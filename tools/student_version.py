@@ -45,6 +45,7 @@ from tools.notebooks import (
     translated,
 )
 from tools.offline_assets import copy_course_files
+from tools.pages import TWIN_LINE
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
@@ -129,11 +130,12 @@ def link_to_copy(source: str, src: Path, target: Path, copy: str) -> tuple[str, 
 
 
 def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = None,
-                          ledger: Path = LEDGER) -> dict[str, int]:
+                          ledger: Path = LEDGER, twins: bool = True) -> dict[str, int]:
     """Write the student version of ``notebooks`` (default: every ``NN_*.ipynb`` in ``src``)
     and the glossary/images into ``out``; return solution regions replaced per notebook.
     When the notebooks link to the claims ledger ``ledger``, it is copied to
-    ``out/CLAIMS.md`` and the links point there.
+    ``out/CLAIMS.md`` and the links point there. ``twins=False`` (the other edition is not
+    built) drops each notebook's first-line link to its twin, which would lead nowhere.
 
     Every notebook is checked before anything is written, so a marker error leaves no
     half-built folder behind.
@@ -143,6 +145,9 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         student, n = student_notebook(nb, path.name)
+        first = next((c for c in student.cells if c.cell_type == "markdown"), None)
+        if not twins and first is not None:
+            first.source = TWIN_LINE.sub("", first.source, count=1)
         for cell in student.cells:
             if cell.cell_type == "markdown" and ledger.exists():
                 cell.source, links = link_to_copy(cell.source, src, ledger, "CLAIMS.md")
@@ -164,9 +169,11 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
 def main(argv: list[str] | None = None) -> int:
     args, notebooks = parse_notebook_args(
         notebook_parser(__doc__.split("\n\n")[0], "student"), argv)
-    for lang in languages(args.lang):
+    chosen_of = {lang: notebooks if lang == "en" else translated(notebooks, lang)
+                 for lang in languages(args.lang)}
+    twins = sum(1 for chosen in chosen_of.values() if chosen) > 1  # both editions built
+    for lang, chosen in chosen_of.items():
         src, out = (args.src, args.out) if lang == "en" else (args.src / lang, args.out / lang)
-        chosen = notebooks if lang == "en" else translated(notebooks, lang)
         if not chosen:
             if args.lang == lang:
                 print(f"error: no {lang} edition in {src} (run `make {lang}` first)",
@@ -175,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no {lang} edition in {src} (build it with `make {lang}`): skipped")
             continue
         try:
-            counts = write_student_version(src, out, chosen)
+            counts = write_student_version(src, out, chosen, twins=twins)
         except SolutionMarkerError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
