@@ -851,10 +851,10 @@ class _Trickle:
     """A binary stream whose reads return the given pieces, one a call (as a pipe may)."""
 
     def __init__(self, pieces):
-        self.pieces = list(pieces)
+        self.pieces = iter(pieces)
 
     def read1(self, n):
-        return self.pieces.pop(0) if self.pieces else b""
+        return next(self.pieces, b"")
 
 
 def test_utterance_blocks_join_pieces_into_lines():
@@ -875,3 +875,39 @@ def test_utterance_blocks_join_pieces_into_lines():
     assert list(utterance_blocks(_Trickle([b"a", b" b"]), "x")) == [[(1, ["a", "b"])]]
     with pytest.raises(ValueError, match=r"^x: no input"):
         list(utterance_blocks(_Trickle([b"\n", b" \n"]), "x", skip_blank=True))
+
+
+def test_utterance_blocks_read_a_long_line_in_linear_time():
+    """A 16 MB line arriving 4 KB a read (a slow pipe, or a file with CR-only line ends):
+    gathering it must not re-copy and re-search what came before on every read (that took
+    ~10 s here; linear takes well under a second)."""
+    import time
+
+    from course_lib.tagger.inputs import utterance_blocks
+
+    line, piece = b"x" * (16 << 20), 4096
+    start = time.perf_counter()
+    [[(number, tokens)]] = list(utterance_blocks(_Trickle(
+        line[i:i + piece] for i in range(0, len(line), piece)), "x"))
+    assert number == 1 and len(tokens[0]) == len(line)
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("redirect,status,words", [
+    ("<&-", 2, "<stdin>: standard input is closed"),
+    (">&-", 2, "standard output is closed"),
+    ("> /dev/full", 1, "cannot write the output: No space left on device"),
+])
+def test_predict_with_closed_or_full_streams_answers_in_one_line(trained, redirect, status,
+                                                                 words):
+    _, save = trained
+    if redirect == "> /dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    env = dict(os.environ, COURSE_LIB_PROGRESS="0")
+    cmd = (f"echo 'flights to boston' | {sys.executable} -m course_lib.tagger predict "
+           f"'{save}' {redirect}")
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == status, proc.stderr
+    assert words in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -274,3 +274,14 @@ def test_token_intent_is_the_mean_token_log_probability_and_its_loss_the_token_m
 def test_token_intent_needs_an_intent_head():
     with pytest.raises(ValueError, match="token_intent"):
         TaggerConfig(vocab_size=5, num_tags=3, token_intent=True)
+
+
+def test_viterbi_says_when_finite_scores_overflow_over_a_sentence():
+    """Per-token scores of 3e38 are finite, their sum over five tokens is not: the decoder
+    must say so (it used to return <pad> tags, which then failed far from the cause)."""
+    scores = torch.full((1, 5, 3), 3e38)
+    zeros = torch.zeros(3)
+    with pytest.raises(FloatingPointError, match="overflow"):
+        viterbi(scores, torch.tensor([5]), torch.zeros(3, 3), zeros, zeros)
+    assert viterbi(scores / 1e30, torch.tensor([5]), torch.zeros(3, 3), zeros, zeros)[0] \
+        == [0] * 5

@@ -84,6 +84,9 @@ def viterbi(scores: torch.Tensor, lengths: torch.Tensor, transitions: torch.Tens
 
     Returns:
         N lists of tag ids, list i of length ``lengths[i]``.
+
+    Raises:
+        FloatingPointError: the best path's score is not finite (huge scores overflowed).
     """
     n, t, k = scores.shape
     mask = torch.arange(t).unsqueeze(0) < lengths.cpu().unsqueeze(1)  # (N, T)
@@ -96,7 +99,12 @@ def viterbi(scores: torch.Tensor, lengths: torch.Tensor, transitions: torch.Tens
         m = mask[:, step].unsqueeze(1)
         delta = torch.where(m, best + scores[:, step], delta)
         pointers.append(torch.where(m, arg, keep))
-    path = [(delta + end).argmax(dim=1)]  # (N,) the last real tag (padding carried it)
+    final = delta + end  # (N, K) the best score of a path ending in each tag
+    if not bool(torch.isfinite(final.max(dim=1).values).all()):  # a valid path always exists
+        raise FloatingPointError("the model's sequence scores overflow (they are finite per "
+                                 "token but not summed over the sentence): its weights are "
+                                 "unusable")
+    path = [final.argmax(dim=1)]  # (N,) the last real tag (padding carried it)
     for arg in reversed(pointers):
         path.append(arg.gather(1, path[-1].unsqueeze(1)).squeeze(1))
     ids = torch.stack(path[::-1], dim=1).cpu().numpy()  # (N, T)

@@ -34,7 +34,7 @@ exit status: 0 done, {BAD_INPUT},
 EXIT_MODEL = f"""\
 exit status: 0 done, {BAD_INPUT},
 3 the model's scores are not finite (NaN or inf) on this input: its weights are unusable
-(nothing is printed on stdout)."""
+(evaluate prints nothing on stdout; predict stops there, lines answered before stay printed)."""
 EXIT_ALL = f"""\
 exit status: 0 done, {BAD_INPUT}, 3 training diverged (train)
 or the model's scores are not finite (predict, evaluate)."""
@@ -87,8 +87,9 @@ the mean of its tokens' log-probabilities, so this probability is the softmax of
 a normalised geometric mean of the token distributions, p(i) = (prod_t p_t(i))^(1/T) / Z.
 streaming: lines are tagged as they arrive, so a line typed at a terminal (end the input with
 Ctrl-D) or written to a pipe by a running program is answered at once, and a file is read in
-blocks of 64 KB; the memory used does not grow with the input, and each forward pass holds at
-most --max-batch-tokens padded tokens, however long the lines.
+blocks of 64 KB. The memory used grows with the longest line, not with the number of lines:
+a forward pass holds at most --max-batch-tokens padded tokens, and only a single line longer
+than that is tagged alone, in memory that grows with its length.
 case: a model trained on an all-lowercase corpus (ATIS and SNIPS copies are; "lowercase" in
 the train output) lowercases each token before looking it up, so "Book" is read as "book",
 not as an unknown word; "tokens" and the slot "text" show the input as typed. Models trained

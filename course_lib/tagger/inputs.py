@@ -38,6 +38,8 @@ def open_input(name: str) -> tuple[str, BinaryIO]:
         ValueError: not found, a folder, or unreadable; the message names the file.
     """
     if name == "-":
+        if sys.stdin is None:  # started with stdin closed (<&-)
+            raise ValueError("<stdin>: standard input is closed (give a FILE)")
         return "<stdin>", sys.stdin.buffer
     path = Path(name)
     if path.is_dir():
@@ -66,16 +68,19 @@ def utterance_blocks(stream: BinaryIO, where: str, skip_blank: bool = False,
         ValueError: invalid UTF-8, a blank line (without ``skip_blank``), no utterance at all,
             or the stream cannot be read; the message names ``where`` and the line.
     """
-    rest, number, pending, seen, first = b"", 0, [], False, True
+    rest, number, pending, seen, first = [], 0, [], False, True
     read = stream.read1  # what is there (one read of the OS), without waiting for more
     while True:
         try:
             data = read(block_bytes)
         except OSError as err:
             raise ValueError(f"{where}: cannot read it ({err.strerror or err})") from None
-        raw = rest + data
-        cut = len(raw) if not data else raw.rfind(b"\n") + 1  # complete lines; all at the end
-        complete, rest = raw[:cut], raw[cut:]
+        cut = len(data) if not data else data.rfind(b"\n") + 1  # complete lines; all at EOF
+        if data and not cut:  # still inside one line: keep the piece (joined once, at its end,
+            rest.append(data)  # so a long line costs linear time)
+            continue
+        complete = b"".join(rest) + data[:cut]
+        rest = [data[cut:]] if data[cut:] else []
         try:
             text = complete.decode("utf-8")
         except UnicodeDecodeError as err:
