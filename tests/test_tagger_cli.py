@@ -911,3 +911,17 @@ def test_predict_with_closed_or_full_streams_answers_in_one_line(trained, redire
     assert proc.returncode == status, proc.stderr
     assert words in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_options_may_sit_between_model_and_file(trained, tmp_path):
+    """predict MODEL --skip-blank FILE (options after the command, anywhere) works as
+    predict MODEL FILE --skip-blank does."""
+    _, save = trained
+    path = tmp_path / "in.txt"
+    path.write_text("flights to boston\n\nfares to denver\n", encoding="utf-8")
+    want = run("predict", save, path, "--skip-blank", "--decoder", "argmax")
+    assert want.returncode == 0, want.stderr
+    for argv in (["predict", save, "--skip-blank", path, "--decoder", "argmax"],
+                 ["predict", "--decoder", "argmax", save, "--skip-blank", path]):
+        got = run(*argv)
+        assert (got.returncode, got.stdout) == (0, want.stdout), got.stderr

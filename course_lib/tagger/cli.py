@@ -264,6 +264,12 @@ def _command_after_options(argv: list[str], parser: argparse.ArgumentParser) -> 
     return None
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of ``command`` (a sub-command of ``parser``)."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices[command]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -278,7 +284,13 @@ def main(argv: list[str] | None = None) -> int:
             options = " ".join(argv[:argv.index(command)])
             parser.error(f"options come after the command: {PROG} {command} ... {options}")
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
-    args = parser.parse_args(argv)
+    if argv and argv[0] in COMMANDS:
+        # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
+        # which plain parse_args cannot place before an optional positional
+        args = _subparser(parser, argv[0]).parse_intermixed_args(argv[1:])
+        args.command = argv[0]
+    else:
+        args = parser.parse_args(argv)
     from course_lib.tagger import apply, commands
 
     return {"train": commands.train, "predict": apply.predict,
