@@ -134,6 +134,11 @@ def test_predict_bad_input_names_the_line(trained, stdin, words):
     assert_clean_error(run("predict", save, stdin=stdin), 2, *words)
 
 
+def test_predict_with_an_empty_file_name_says_so(trained):
+    _, save = trained
+    assert_clean_error(run("predict", save, ""), 2, "FILE is an empty name")
+
+
 def test_predict_and_evaluate_refuse_files_that_are_not_taggers(tmp_path, corpus):
     (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
     assert_clean_error(run("predict", tmp_path / "notes.txt", stdin="x\n"), 2,
@@ -729,10 +734,15 @@ def test_max_minutes_inf_means_no_guard(corpus, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["stopped"] == "epochs" and out["time_guard_fired"] is False
     assert out["training"]["max_minutes"] is None  # JSON has no infinity
-    for bad in ("nan", "0", "abc"):
+    for bad, message in (("nan", "must be > 0 (or inf: no time guard), got nan"),
+                         ("0", "must be > 0 (or inf: no time guard), got 0"),
+                         ("-1", "must be > 0 (or inf: no time guard), got -1"),
+                         ("abc", "expected a number of minutes or inf, got 'abc'")):
         with pytest.raises(SystemExit):
             main(["train", str(corpus), "--max-minutes", bad])
-        assert "(inf: no time guard)" in capsys.readouterr().err
+        assert message in capsys.readouterr().err
+    assert build_parser().parse_args(["train", "D", "--max-minutes", "1e400"]).max_minutes == \
+        float("inf")  # a number too large for a float is infinite too
     assert "inf: no guard" in " ".join(run("train", "--help").stdout.split())
 
 

@@ -63,12 +63,16 @@ COUNT = _typed(int, 1)
 
 def _minutes(text: str) -> float:
     """--max-minutes: a positive number, or ``inf`` for no time guard."""
-    if text.strip().lower() in ("inf", "infinity"):
-        return math.inf
     try:
-        return POSITIVE(text)
-    except argparse.ArgumentTypeError as err:
-        raise argparse.ArgumentTypeError(f"{err} (inf: no time guard)") from None
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes or inf, got "
+                                         f"{text!r}") from None
+    if v == math.inf:  # "inf", "infinity", 1e400: no time guard
+        return v
+    if not v > 0:  # also nan and -inf
+        raise argparse.ArgumentTypeError(f"must be > 0 (or inf: no time guard), got {text}")
+    return v
 
 
 def _run_group(parser: argparse.ArgumentParser, strict_iob: str | None = None):

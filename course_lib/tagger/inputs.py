@@ -41,6 +41,8 @@ def open_input(name: str) -> tuple[str, BinaryIO]:
         if sys.stdin is None:  # started with stdin closed (<&-)
             raise ValueError("<stdin>: standard input is closed (give a FILE)")
         return "<stdin>", sys.stdin.buffer
+    if not name:
+        raise ValueError("FILE is an empty name: give a file, or '-' (or nothing) for stdin")
     path = Path(name)
     if path.is_dir():
         raise ValueError(f"{path}: is a folder, not a text file (one utterance a line)")
