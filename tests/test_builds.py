@@ -405,14 +405,20 @@ def test_title_and_goals():
     assert pages.title_and_goals(zh, "x") == ("07 · 门控循环单元", ["一；", "二。"])
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Slides and site of the tiny course (built once for the tests below)."""
-    if not HAVE_NODE_MODULES:  # CI runs `npm ci` first (make test), so there it is a failure
+def need_node_modules() -> None:
+    """Skip a test that builds slides or a site without node_modules (``make venv`` alone);
+    CI runs `npm ci` first (make test), so there it is a failure."""
+    if not HAVE_NODE_MODULES:
         message = "node_modules is missing: run `npm ci` first"
         if os.environ.get("CI", "").lower() not in ("", "0", "false"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Slides and site of the tiny course (built once for the tests below)."""
+    need_node_modules()
     base = tmp_path_factory.mktemp("offline")
     src = make_course(base / "src").parent
     add_chinese(src)
@@ -548,6 +554,7 @@ def test_slide_estimates_count_chinese_characters_twice():
 
 def test_slides_refuse_solution_code(tmp_path, monkeypatch, capsys):
     """If solution code got past the student version, the build stops instead of showing it."""
+    need_node_modules()
     src = make_course(tmp_path / "src")
     monkeypatch.setattr(build_slides, "student_notebook", lambda nb, name: (nb, 0))
     assert build_slides.main(["--src", str(src.parent), "--out", str(tmp_path / "out")]) == 1
@@ -599,6 +606,7 @@ def test_one_edition_built_alone_keeps_no_link_to_the_other(tmp_path):
     """make slides EDITION=en, a site or a student version of English alone: the notebook's
     first-line "中文版" link would lead nowhere, so it is dropped; with both editions it stays
     (student version, site) or is the deck's own twin link."""
+    need_node_modules()
     src = make_course(tmp_path / "src").parent
     add_chinese(src)
     assert build_slides.main(["--src", str(src), "--out", str(tmp_path / "sl"), "--lang", "en"]) == 0
