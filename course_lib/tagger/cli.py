@@ -268,12 +268,6 @@ def _command_after_options(argv: list[str], parser: argparse.ArgumentParser) -> 
     return None
 
 
-def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
-    """The parser of ``command`` (a sub-command of ``parser``)."""
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return action.choices[command]
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -291,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
         # which plain parse_args cannot place before an optional positional
-        args = _subparser(parser, argv[0]).parse_intermixed_args(argv[1:])
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        args = sub.choices[argv[0]].parse_intermixed_args(argv[1:])
         args.command = argv[0]
     else:
         args = parser.parse_args(argv)
