@@ -935,3 +935,16 @@ def test_options_may_sit_between_model_and_file(trained, tmp_path):
                  ["predict", "--decoder", "argmax", save, "--skip-blank", path]):
         got = run(*argv)
         assert (got.returncode, got.stdout) == (0, want.stdout), got.stderr
+
+
+def test_predict_reads_a_file_with_stdin_closed(trained, tmp_path):
+    """A cron job or daemon may start predict with stdin closed; FILE is read all the same."""
+    _, save = trained
+    (tmp_path / "in.txt").write_text("flights to boston\n", encoding="utf-8")
+    env = dict(os.environ, COURSE_LIB_PROGRESS="0")
+    cmd = (f"{sys.executable} -m course_lib.tagger predict '{save}' '{tmp_path / 'in.txt'}' "
+           "<&-")
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert json.loads(proc.stdout)["tokens"] == ["flights", "to", "boston"]

@@ -285,3 +285,22 @@ def test_viterbi_says_when_finite_scores_overflow_over_a_sentence():
         viterbi(scores, torch.tensor([5]), torch.zeros(3, 3), zeros, zeros)
     assert viterbi(scores / 1e30, torch.tensor([5]), torch.zeros(3, 3), zeros, zeros)[0] \
         == [0] * 5
+
+
+def test_predict_refuses_non_finite_intent_scores():
+    """Intent logits of ±inf (weights 3e38, intent not fed to the slots) must stop predict,
+    not print "intent_probability": NaN (invalid JSON) with exit 0."""
+    from course_lib.batching import build_vocabs
+    from course_lib.data import Example
+    from course_lib.tagger.decode import predict
+    from course_lib.tagger.model import make_config
+
+    train = [Example(["fly", "to", "boston"], ["O", "O", "B-city"], "flight"),
+             Example(["fares", "to", "denver"], ["O", "O", "B-city"], "airfare")]
+    vocabs = build_vocabs(train)
+    model = SlotTagger(make_config(vocabs, hidden_size=4, intent_to_slots=False)).eval()
+    assert predict(model, train, vocabs)[0].intent in ("flight", "airfare")
+    with torch.no_grad():
+        model.intent_out.weight.fill_(3e38)
+    with pytest.raises(FloatingPointError, match="intent scores are not finite"):
+        predict(model, train, vocabs)

@@ -74,19 +74,23 @@ _TWIN_SLIDE_JS = """<script>
     var a = event.target.closest && event.target.closest('a.course-twin');
     if (!a || !window.Reveal) return;
     var cells = window.Reveal.getCurrentSlide().querySelectorAll('[id^="cell-id="]'), id = null;
-    for (var i = 0; i < cells.length && !id; i++) id = source(cells[i]);  // the first piece
+    for (var i = 0; i < cells.length && !id; i++) {  // the slide's first piece
+      if (source(cells[i])) id = cells[i].id.slice(8);
+    }
     if (id) a.href = a.getAttribute('href').split('#')[0] + '#cell=' + encodeURIComponent(id);
   }, true);
   var wanted = /^#cell=(.+)$/.exec(location.hash);
   if (!wanted) return;
-  wanted = decodeURIComponent(wanted[1]);
+  wanted = decodeURIComponent(wanted[1]);  // a piece "<source id>-k"
   var tries = 0, timer = setInterval(function () {
     var R = window.Reveal;
     if (!(R && R.isReady && R.isReady()) && ++tries < 400) return;
     clearInterval(timer);
-    var cells = document.querySelectorAll('.reveal .slides [id^="cell-id="]'), slide = null;
+    var same = document.getElementById('cell-id=' + wanted);  // the same piece, else its cell
+    var slide = same && same.closest('section'), want = source({id: 'cell-id=' + wanted});
+    var cells = document.querySelectorAll('.reveal .slides [id^="cell-id="]');
     for (var i = 0; i < cells.length && !slide; i++) {
-      if (source(cells[i]) === wanted) slide = cells[i].closest('section');
+      if (source(cells[i]) === want) slide = cells[i].closest('section');
     }
     if (R && slide) { var at = R.getIndices(slide); R.slide(at.h, at.v); }
   }, 50);

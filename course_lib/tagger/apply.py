@@ -76,7 +76,7 @@ def predict(args) -> int:
     except FloatingPointError as err:
         return _fail(f"{args.model}: {err}", 3)
     finally:
-        if stream is not sys.stdin.buffer:
+        if args.file != "-":  # our own file (stdin may even be closed, <&-)
             stream.close()
         if len(blank) > MAX_BLANK_WARNINGS:
             print(f"{PROG}: warning: {where}: {len(blank) - MAX_BLANK_WARNINGS} more blank "

@@ -165,6 +165,9 @@ def predict(model: SlotTagger, examples: Sequence[Example], vocabs: TaggerVocabs
             res = model(tb.tokens, tb.lengths, tb.chars)
             tag_ids = decode_slots(model, res.slots, tb.lengths, vocabs.tags.itos, decoder)
             if res.intent is not None:
+                if not bool(torch.isfinite(res.intent).all()):
+                    raise FloatingPointError("the model's intent scores are not finite (NaN "
+                                             "or inf): its weights are unusable")
                 prob, best = res.intent.softmax(-1).max(-1)
                 intents = [(vocabs.intents.itos[int(b)], float(p))
                            for b, p in zip(best, prob, strict=True)]
