@@ -41,7 +41,7 @@ from tools.offline_assets import (
 from tools.pages import (
     CJK_FONTS,
     TEXT,
-    TWIN_LINE,
+    drop_twin_line,
     index_page,
     link_claims,
     link_parent,
@@ -73,9 +73,8 @@ def build_page(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     """
     # learners read the site: the student version (solutions stubbed), as for the slides
     nb, _ = student_notebook(nbformat.read(notebook, as_version=4), notebook.name)
-    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
-    if not twin and first is not None:  # the other edition is not built: no dead link
-        first.source = TWIN_LINE.sub("", first.source, count=1)
+    if not twin:  # the other edition is not built: no dead link
+        drop_twin_line(nb)
     nb, counts = static_explorers(nb, notebook.stem, out)
     exporter = make_exporter("html", prefix="assets" if lang == "en" else "../assets")
     exporter.language_code = lang

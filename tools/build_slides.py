@@ -44,7 +44,7 @@ from tools.offline_assets import (
 from tools.pages import (
     CJK_FONTS,
     TEXT,
-    TWIN_LINE,
+    drop_twin_line,
     index_page,
     link_claims,
     link_parent,
@@ -64,8 +64,9 @@ _TWIN = (' · <a class="course-twin" href="{href}" hreflang="{hreflang}" '
          'style="color:#57606a;text-decoration:none">{name}</a>')
 # The twin link opens the other edition at the slide showing the same cell: both decks are
 # built from the same cells, and tools.slide_plan ids each slide's piece of a cell
-# "<source cell id>-k" (shown as "cell-id=…"), so on a click the link gets "#cell=<source id
-# of the current slide's first cell>", and a deck opened with it goes to that cell's slide.
+# "<source cell id>-k" (shown as "cell-id=…"), so on a click the link gets "#cell=<the current
+# slide's first piece>", and a deck opened with it goes to the slide with that piece, or else
+# to the first slide showing its cell.
 _TWIN_SLIDE_JS = """<script>
 (function () {
   var PIECE = /^cell-id=(.+)-[0-9]+$/;
@@ -116,9 +117,7 @@ def build_deck(notebook: Path, out: Path, lang: str = "en", twin: str | None = N
     student, _ = student_notebook(nb, notebook.name)
     # the deck links its twin itself (when there is one): no slide that holds only the
     # notebook's own twin link, and no dead link when one edition is built alone
-    first = next((c for c in student.cells if c.cell_type == "markdown"), None)
-    if first is not None:
-        first.source = TWIN_LINE.sub("", first.source, count=1)
+    drop_twin_line(student)
     student, counts = static_explorers(student, notebook.stem, out)
     planned = plan_slides(student)
     exporter = make_exporter("slides", prefix="assets" if lang == "en" else "../assets")

@@ -23,6 +23,15 @@ COURSE_TITLE = "Training Recurrent Neural Networks"
 # .ipynb)*" (tools.i18n puts it in a translated notebook), "*[中文版](zh/NN_x.ipynb)*" (English)
 TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)\d\d_[\w-]+\.ipynb\)\*\s*")
 
+
+def drop_twin_line(nb: nbformat.NotebookNode) -> None:
+    """Remove the :data:`TWIN_LINE` from ``nb``'s first Markdown cell, in place (a build
+    that links the twin itself, or does not build it)."""
+    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first is not None:
+        first.source = TWIN_LINE.sub("", first.source, count=1)
+
+
 # The words of the pages around the notebooks, per edition ("en", or a tools.notebooks
 # LANGUAGES folder). html_lang is the page's lang attribute: it makes the browser pick the
 # Simplified-Chinese glyphs of a CJK font.

@@ -45,7 +45,7 @@ from tools.notebooks import (
     translated,
 )
 from tools.offline_assets import copy_course_files
-from tools.pages import TWIN_LINE
+from tools.pages import drop_twin_line
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
@@ -145,9 +145,8 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         student, n = student_notebook(nb, path.name)
-        first = next((c for c in student.cells if c.cell_type == "markdown"), None)
-        if not twins and first is not None:
-            first.source = TWIN_LINE.sub("", first.source, count=1)
+        if not twins:
+            drop_twin_line(student)
         for cell in student.cells:
             if cell.cell_type == "markdown" and ledger.exists():
                 cell.source, links = link_to_copy(cell.source, src, ledger, "CLAIMS.md")
