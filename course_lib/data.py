@@ -54,8 +54,11 @@ def default_data_dir() -> Path:
 def utf8_error_place(raw: bytes, err: UnicodeDecodeError, first_line: int = 1) -> str:
     """Where ``raw`` is not UTF-8, counted as an editor shows it: ``line L: invalid UTF-8
     (<reason> at byte B of the line)``, B from 1, L from ``first_line`` (the number of
-    ``raw``'s first line in its file)."""
+    ``raw``'s first line in its file). A byte-order mark opening the file is not counted: an
+    editor does not show it."""
     line_start = raw.rfind(b"\n", 0, err.start) + 1
+    if first_line == 1 and line_start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+        line_start = 3
     line = raw.count(b"\n", 0, err.start) + first_line
     return (f"line {line}: invalid UTF-8 ({err.reason} at byte {err.start - line_start + 1} "
             "of the line)")

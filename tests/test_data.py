@@ -57,6 +57,8 @@ def test_crlf_line_endings_and_byte_order_mark(tmp_path):
      r"line 1, token 6: tag 'B-' is not"),
     ("seq.in", b"i want to arrive in taipei\nleave new york on november 2\xffnd\n",
      r"seq.in, line 2: invalid UTF-8 \(invalid start byte at byte 29 of the line\)"),
+    ("seq.in", b"\xef\xbb\xbfi want to arrive in taip\xffei\nleave new york on november 2nd\n",
+     r"seq.in, line 1: invalid UTF-8 \(invalid start byte at byte 25 of the line\)"),
     ("seq.in", "", r"seq.in: file is empty"),
     ("label", " \n", r"label: file is empty"),
     ("label", "flight\n", r"different line counts .*'label': 1"),

@@ -245,6 +245,10 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     (["D/", "--lr", "abc"], "expected float"),
     (["D/", "--lr", "inf"], "must be a finite number > 0"),
     (["D/", "--lr", "-1"], "must be > 0.0, got -1"),
+    # words argparse alone takes for options ("expected one argument")
+    (["D/", "--lr", "-inf"], "argument --lr: must be a finite number > 0.0, got -inf"),
+    (["train", "D/", "--lr", "-1e5"], "argument --lr: must be > 0.0, got -1e5"),
+    (["D/", "--max-minutes", "-Infinity"], "argument --max-minutes: must be > 0"),
     (["D/", "--cell", "transformer"], "invalid choice"),
     (["D/", "--lr-decay", "1.5"], "must lie in (0, 1]"),
     (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),
@@ -880,6 +884,12 @@ def test_utterance_blocks_join_pieces_into_lines():
     assert len(blocks) > 1 and skipped == [2, 4]  # the trailing blank line 6 is not reported
     with pytest.raises(ValueError, match=r"^x, line 3: invalid UTF-8 .* at byte 2 of"):
         list(utterance_blocks(_Trickle([b"a\nb\n", b"c\xff\n"]), "x"))
+    # a byte-order mark is not counted in the byte of the line (an editor does not show it),
+    # also when the first line comes in several reads
+    with pytest.raises(ValueError, match=r"^x, line 1: invalid UTF-8 .* at byte 6 of"):
+        list(utterance_blocks(_Trickle([b"\xef\xbb\xbfshow", b" \xff\n"]), "x"))
+    with pytest.raises(ValueError, match=r"^x, line 2: invalid UTF-8 .* at byte 1 of"):
+        list(utterance_blocks(_Trickle([b"\xef\xbb\xbfa\n\xff\n"]), "x"))
     with pytest.raises(ValueError, match=r"^x, line 2: empty line"):
         list(utterance_blocks(_Trickle([b"a\n\n", b"b"]), "x"))
     assert list(utterance_blocks(_Trickle([b"a", b" b"]), "x")) == [[(1, ["a", "b"])]]

@@ -157,6 +157,21 @@ def test_nan_guard_stops_and_leaves_finite_weights(data):
     assert all(torch.equal(before[k], state[k]) for k in state)  # back to the initial weights
 
 
+@pytest.mark.parametrize("which", ["slot", "sequence", "intent"])
+def test_nan_guard_names_the_scores_that_overflowed(data, monkeypatch, which):
+    """Finite but huge weights can make dev scores overflow; the message says which ones."""
+    import course_lib.tagger.train as train_module
+    from course_lib.tagger.decode import NonFiniteScores
+
+    def overflow(*args, **kwargs):
+        raise NonFiniteScores(which, "overflow")
+
+    monkeypatch.setattr(train_module, "evaluate", overflow)
+    train, dev, vocabs = data
+    with pytest.raises(NonFiniteError, match=rf"the dev {which} scores became NaN or inf"):
+        fit(small_model(vocabs), vocabs, train, dev, epochs=1, batch_size=16)
+
+
 def test_predict_keeps_order_gives_valid_tags_and_intents(data, trained):
     train, _, vocabs = data
     model, _ = trained

@@ -1,20 +1,26 @@
 """Command line of the capstone tagger: ``python -m course_lib.tagger train|predict|evaluate``.
 
 The argument parser and the dispatch; the commands themselves are in
-:mod:`course_lib.tagger.commands` and :mod:`course_lib.tagger.apply`, the longer help texts in :mod:`course_lib.tagger.helptext`. ``python -m course_lib.tagger DATA_DIR …`` (no
-sub-command) means ``train``, as before the sub-commands existed, unless the first word is a
-likely typo of a command and no such file or folder exists (then: unknown command).
+:mod:`course_lib.tagger.commands` and :mod:`course_lib.tagger.apply`, the longer help texts
+in :mod:`course_lib.tagger.helptext`, how words are read before argparse in
+:mod:`course_lib.tagger.argv`. ``python -m course_lib.tagger DATA_DIR …`` (no sub-command)
+means ``train``, as before the sub-commands existed, unless the first word is a likely typo
+of a command and no such file or folder exists (then: unknown command).
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import math
-import os
-import re
 import sys
 
+from course_lib.tagger.argv import (
+    COMMANDS,
+    command_after_options,
+    first_word_problem,
+    glue_negative_values,
+    value_options,
+)
 from course_lib.tagger.helptext import (
     DESCRIPTION,
     EVALUATE_EPILOG,
@@ -24,7 +30,6 @@ from course_lib.tagger.helptext import (
 )
 
 PROG = "python -m course_lib.tagger"
-COMMANDS = ("train", "predict", "evaluate")
 
 
 def _typed(kind, low, inclusive=True):
@@ -235,49 +240,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _first_word_problem(word: str) -> str | None:
-    """Why the first word ``word`` (not a command) is neither a command nor a corpus folder.
-
-    A word that names an existing file or folder, or looks like a path (``data/atis``,
-    ``./x``), is a corpus folder (``python -m course_lib.tagger DATA_DIR`` trains); any other
-    plain word is an unknown command, named with the command it probably meant
-    (``trian`` → ``train``) or with the list of commands (``tag``, ``run``, ``fit``).
-    """
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", word) or os.path.exists(word):
-        return None
-    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
-    if close:
-        return f"unknown command {word!r} (did you mean {close[0]!r}?)"
-    return (f"unknown command {word!r}; commands: {', '.join(COMMANDS)} (or give a corpus "
-            f"folder: there is no file or folder named {word!r} here)")
-
-
-def _command_after_options(argv: list[str], parser: argparse.ArgumentParser) -> str | None:
-    """The command word in ``argv`` when options come before it (``--threads 1 predict``)."""
-    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    with_value = {o for sub in subs.choices.values() for a in sub._actions if a.nargs != 0
-                  for o in a.option_strings}
-    skip = False
-    for word in argv:
-        if skip:
-            skip = False
-        elif word.startswith("-"):
-            skip = word in with_value  # "--lr 0.1" (not "--lr=0.1"): its value comes next
-        else:  # the first positional word
-            return word if word in COMMANDS else None
-    return None
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    with_value = value_options(parser)
+    argv = glue_negative_values(argv, with_value)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        problem = _first_word_problem(argv[0])
+        problem = first_word_problem(argv[0])
         if problem:
             parser.error(problem)
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
     elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
-        command = _command_after_options(argv, parser)
+        command = command_after_options(argv, with_value)
         if command:
             options = " ".join(argv[:argv.index(command)])
             parser.error(f"options come after the command: {PROG} {command} ... {options}")

@@ -36,6 +36,14 @@ DECODERS = ("viterbi", "argmax", "viterbi-free")
 NEG_INF = float("-inf")
 
 
+class NonFiniteScores(FloatingPointError):
+    """The model's ``which`` scores ("slot", "sequence" or "intent") are NaN or infinite."""
+
+    def __init__(self, which: str, message: str):
+        super().__init__(message)
+        self.which = which
+
+
 class Prediction(NamedTuple):
     """The tagger's answer for one utterance."""
 
@@ -86,7 +94,8 @@ def viterbi(scores: torch.Tensor, lengths: torch.Tensor, transitions: torch.Tens
         N lists of tag ids, list i of length ``lengths[i]``.
 
     Raises:
-        FloatingPointError: the best path's score is not finite (huge scores overflowed).
+        NonFiniteScores (a FloatingPointError): the best path's score is not finite (huge
+        scores overflowed).
     """
     n, t, k = scores.shape
     mask = torch.arange(t).unsqueeze(0) < lengths.cpu().unsqueeze(1)  # (N, T)
@@ -101,9 +110,9 @@ def viterbi(scores: torch.Tensor, lengths: torch.Tensor, transitions: torch.Tens
         pointers.append(torch.where(m, arg, keep))
     final = delta + end  # (N, K) the best score of a path ending in each tag
     if not bool(torch.isfinite(final.max(dim=1).values).all()):  # a valid path always exists
-        raise FloatingPointError("the model's sequence scores overflow (they are finite per "
-                                 "token but not summed over the sentence): its weights are "
-                                 "unusable")
+        raise NonFiniteScores("sequence", "the model's sequence scores overflow (they are "
+                              "finite per token but not summed over the sentence): its "
+                              "weights are unusable")
     path = [final.argmax(dim=1)]  # (N,) the last real tag (padding carried it)
     for arg in reversed(pointers):
         path.append(arg.gather(1, path[-1].unsqueeze(1)).squeeze(1))
@@ -116,13 +125,14 @@ def decode_slots(model: SlotTagger, slots: torch.Tensor, lengths: torch.Tensor,
     """Tag ids of each utterance from the slot scores (N, T, K), with ``decoder`` in DECODERS.
 
     Raises:
-        ValueError: an unknown decoder. FloatingPointError: NaN or infinite scores.
+        ValueError: an unknown decoder. NonFiniteScores (a FloatingPointError): NaN or
+        infinite scores.
     """
     if decoder not in DECODERS:
         raise ValueError(f"decoder must be one of {DECODERS}, got {decoder!r}")
     if not bool(torch.isfinite(slots).all()):
-        raise FloatingPointError("the model's slot scores are not finite (NaN or inf): its "
-                                 "weights are unusable")
+        raise NonFiniteScores("slot", "the model's slot scores are not finite (NaN or inf): "
+                              "its weights are unusable")
     k = slots.shape[-1]
     start_ok, allowed = (torch.from_numpy(a).to(slots.device) for a in iob2_allowed(tag_names))
     tag_ok = start_ok | allowed.any(0)  # a real tag (not <pad>)
@@ -166,8 +176,8 @@ def predict(model: SlotTagger, examples: Sequence[Example], vocabs: TaggerVocabs
             tag_ids = decode_slots(model, res.slots, tb.lengths, vocabs.tags.itos, decoder)
             if res.intent is not None:
                 if not bool(torch.isfinite(res.intent).all()):
-                    raise FloatingPointError("the model's intent scores are not finite (NaN "
-                                             "or inf): its weights are unusable")
+                    raise NonFiniteScores("intent", "the model's intent scores are not "
+                                          "finite (NaN or inf): its weights are unusable")
                 prob, best = res.intent.softmax(-1).max(-1)
                 intents = [(vocabs.intents.itos[int(b)], float(p))
                            for b, p in zip(best, prob, strict=True)]

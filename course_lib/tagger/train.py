@@ -42,6 +42,7 @@ import torch
 from course_lib.batching import TaggerVocabs, bucketed_batches, to_tensors
 from course_lib.data import Example
 from course_lib.progress import progress
+from course_lib.tagger.decode import NonFiniteScores
 from course_lib.tagger.evaluate import evaluate, selection_score
 from course_lib.tagger.model import SlotTagger, hide_words, joint_loss
 
@@ -230,8 +231,9 @@ def fit(model: SlotTagger, vocabs: TaggerVocabs, train: Sequence[Example],
             last = _swap(params, averaged) if averaged is not None else None
             try:
                 metrics = evaluate(model, dev, vocabs, decoder) if dev else {}
-            except FloatingPointError:  # finite but huge weights can overflow the scores
-                _check_finite("NaN or inf", "dev slot scores", epoch, len(hist.step_loss), lr)
+            except NonFiniteScores as err:  # finite but huge weights can overflow the scores
+                _check_finite("NaN or inf", f"dev {err.which} scores", epoch,
+                              len(hist.step_loss), lr)
             hist.dev.append(metrics)
             value = selection_score(metrics) if dev else float(epoch)
             hist.dev_score.append(value if dev else math.nan)
