@@ -81,7 +81,8 @@ def make_course(folder: Path) -> Path:
         "version_major": 2, "version_minor": 0, "state": {}}}
     path = folder / "05_tiny.ipynb"
     nbformat.write(nb, path)
-    (folder / "glossary.md").write_text("# Glossary\n\n| English | 中文 |\n|---|---|\n"
+    (folder / "glossary.md").write_text("*[中文版](zh/glossary.md)*\n\n# Glossary\n\n"
+                                        "| English | 中文 |\n|---|---|\n"
                                         "| softmax | 归一化指数函数 |\n", encoding="utf-8")
     (folder / "images").mkdir(exist_ok=True)
     (folder / "images" / "pic.png").write_bytes(b"\x89PNG fake")
@@ -106,9 +107,8 @@ def add_chinese(folder: Path) -> Path:
     (folder / "zh").mkdir(exist_ok=True)
     nbformat.write(nb, folder / "zh" / "05_tiny.ipynb")
     (folder / "zh" / "glossary.md").write_text(
-        "# 术语表\n\n| 中文 | English | 笔记本 |\n|---|---|---|\n"
-        "| 归一化指数函数 | softmax | [05](05_tiny.ipynb) |\n\n"
-        "English: [../glossary.md](../glossary.md)\n", encoding="utf-8")
+        "*[English version](../glossary.md)*\n\n# 术语表\n\n| 中文 | English | 笔记本 |\n"
+        "|---|---|---|\n| 归一化指数函数 | softmax | [05](05_tiny.ipynb) |\n", encoding="utf-8")
     return folder / "zh" / "05_tiny.ipynb"
 
 
@@ -163,7 +163,8 @@ def test_student_version_in_chinese(tmp_path, capsys):
     nb = nbformat.read(out / "zh" / "05_tiny.ipynb", as_version=4)
     assert "raise NotImplementedError()" in nb.cells[3].source and nb.cells[3].outputs == []
     assert nb.cells[2].source.startswith("## 练习") and nb.cells[1].outputs
-    assert (out / "zh" / "glossary.md").read_text(encoding="utf-8").startswith("# 术语表")
+    assert (out / "zh" / "glossary.md").read_text(encoding="utf-8").startswith(
+        "*[English version](../glossary.md)*\n\n# 术语表")  # both editions: the link stays
     assert "e.sum()" in zh.read_text(encoding="utf-8"), "the Chinese notebook itself is kept"
     # one edition only; a missing edition asked for by name is an error
     assert student_version.main(["--src", str(src.parent), "--out", str(tmp_path / "en"),
@@ -298,7 +299,8 @@ def test_personal_copy_never_overwrites_and_updates_only_unmodified(tmp_path):
     assert second["copied"] == ["images/new.png"]
     assert sorted(second["kept"]) == ["05_tiny.ipynb", "glossary.md", "images/pic.png"]
     assert (dest / "05_tiny.ipynb").read_text(encoding="utf-8") == "my own work"
-    assert (dest / "glossary.md").read_text(encoding="utf-8").startswith("# Glossary\n")
+    assert (dest / "glossary.md").read_text(encoding="utf-8").startswith(
+        "*[中文版](zh/glossary.md)*\n\n# Glossary\n")
 
     (dest / "images" / "pic.png").write_bytes(b"my drawing")  # learner edits this one too
     third = personal_copy.personal_copy(src, dest, update=True)
@@ -620,6 +622,32 @@ def test_one_edition_built_alone_keeps_no_link_to_the_other(tmp_path):
     assert "中文版" not in page and "zh/05_tiny" not in page
     assert student.cells[0].source.startswith("# 05 · Tiny notebook")
     assert student_version.main(["--src", str(src), "--out", str(tmp_path / "both")]) == 0
+    assert "zh/glossary" not in (tmp_path / "st" / "glossary.md").read_text(encoding="utf-8")
+    assert "zh/glossary" not in (tmp_path / "si" / "glossary.html").read_text(encoding="utf-8")
     both = nbformat.read(tmp_path / "both" / "05_tiny.ipynb", as_version=4)
     assert both.cells[0].source.startswith("*[中文版](zh/05_tiny.ipynb)*")
     assert (tmp_path / "both" / "zh" / "05_tiny.ipynb").exists()
+
+
+def test_the_chinese_edition_built_alone_links_only_pages_it_built(tmp_path):
+    """make site/slides/student EDITION=zh: the glossary's first-line link to the English
+    glossary is dropped, and the claims page (one folder up, in English) links the Chinese
+    pages and the Chinese index, the only ones built."""
+    need_node_modules()
+    src = make_course(tmp_path / "src").parent
+    add_chinese(src)
+    for tool, name in ((build_site, "si"), (build_slides, "sl")):
+        out = tmp_path / name
+        assert tool.main(["--src", str(src), "--out", str(out), "--lang", "zh"]) == 0
+        assert not (out / "index.html").exists() and (out / "zh" / "index.html").exists()
+        glossary = (out / "zh" / "glossary.html").read_text(encoding="utf-8")
+        assert "../glossary" not in glossary and "English version" not in glossary
+        links = re.findall(r'href="([^"#]+)', (out / "claims.html").read_text(encoding="utf-8"))
+        assert "zh/index.html" in links and "zh/03_error_surface" + (
+            ".html" if name == "si" else ".slides.html") in links
+        assert all(t.startswith("zh/") for t in links if not re.match(r"[a-z]+:", t)), links
+    out = tmp_path / "st"
+    assert student_version.main(["--src", str(src), "--out", str(out), "--lang", "zh"]) == 0
+    assert (out / "zh" / "glossary.md").read_text(encoding="utf-8").startswith("# 术语表")
+    # the tiny course's ../../CLAIMS.md is not the repository's ledger, so it is not copied
+    assert broken_links(out) == ["zh/05_tiny.ipynb: ../../CLAIMS.md"]

@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"slides {deck} ({slides} slides)")
         index_twin = twin_links(lang, editions, chosen[0], "index.html") if both else None
         print(f"index  {write_index(entries, out, glossary is not None, lang, index_twin)}")
-    if render_claims(args.out, ".slides.html"):
+    pages = "" if "en" in editions else f"{editions[0]}/"  # where the claims link to
+    if render_claims(args.out, ".slides.html", pages=pages):
         print(f"claims {args.out / 'claims.html'} (links from {link_claims(args.out, editions)} pages)")
     return 0
 

@@ -19,9 +19,11 @@ from tools.notebooks import ROOT, translated
 from tools.offline_assets import ASSETS_DIR, link_to_html
 
 COURSE_TITLE = "Training Recurrent Neural Networks"
-# The line that links a notebook's twin, first in its first cell: "*[English version](../NN_x
-# .ipynb)*" (tools.i18n puts it in a translated notebook), "*[中文版](zh/NN_x.ipynb)*" (English)
-TWIN_LINE = re.compile(r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)\d\d_[\w-]+\.ipynb\)\*\s*")
+# The line that links a notebook's or the glossary's twin, first in its first cell or file:
+# "*[English version](../NN_x.ipynb)*" (tools.i18n puts it in a translated notebook),
+# "*[中文版](zh/NN_x.ipynb)*" (English), and the same with glossary.md
+TWIN_LINE = re.compile(
+    r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)(?:\d\d_[\w-]+\.ipynb|glossary\.md)\)\*\s*")
 
 
 def drop_twin_line(nb: nbformat.NotebookNode) -> None:
@@ -140,27 +142,31 @@ def link_parent(html_text: str, notebook_suffix: str = ".html") -> str:
 def render_glossary(src: Path, out: Path, notebook_suffix: str = ".html", lang: str = "en",
                     twin: str | None = None) -> Path | None:
     """Render ``src/glossary.md`` to ``out/glossary.html`` (None when there is no glossary);
-    ``twin`` is the relative link to the other edition's glossary page."""
+    ``twin`` is the relative link to the other edition's glossary page (None: not built), shown
+    in the page's language switch instead of the file's own first-line twin link."""
     glossary = src / "glossary.md"
     if not glossary.exists():
         return None
     words = TEXT[lang]
+    text = TWIN_LINE.sub("", glossary.read_text(encoding="utf-8"), count=1)  # see ``twin``
     body = (language_switch(lang, twin) + f'<p><a href="index.html">{words["back"]}</a></p>\n'
-            + markdown_to_html(glossary.read_text(encoding="utf-8")))
+            + markdown_to_html(text))
     target = out / "glossary.html"
     page = link_to_html(html_page(words["glossary_title"], body, lang=lang), notebook_suffix)
     target.write_text(link_parent(page, notebook_suffix), encoding="utf-8")
     return target
 
 
-def render_claims(out: Path, notebook_suffix: str = ".html", claims: Path = ROOT / "CLAIMS.md"
-                  ) -> Path | None:
+def render_claims(out: Path, notebook_suffix: str = ".html", claims: Path = ROOT / "CLAIMS.md",
+                  pages: str = "") -> Path | None:
     """Render the claims ledger ``CLAIMS.md`` to ``out/claims.html`` (None when it is missing),
-    its links to ``notebooks/NN_x.ipynb`` pointing at the built pages beside it."""
+    its links to ``notebooks/NN_x.ipynb`` pointing at the built pages in ``out/<pages>``:
+    ``""`` when the English edition is built, ``"zh/"`` for a Chinese edition built alone."""
     if not claims.exists():
         return None
-    text = claims.read_text(encoding="utf-8").replace("](notebooks/", "](")
-    body = (f'<p><a href="index.html">{TEXT["en"]["back"]}</a></p>\n' + markdown_to_html(text))
+    text = claims.read_text(encoding="utf-8").replace("](notebooks/", f"]({pages}")
+    body = (f'<p><a href="{pages}index.html">{TEXT["en"]["back"]}</a></p>\n'
+            + markdown_to_html(text))
     target = out / "claims.html"
     target.write_text(link_to_html(html_page("Claims ledger", body), notebook_suffix),
                       encoding="utf-8")

@@ -45,7 +45,7 @@ from tools.notebooks import (
     translated,
 )
 from tools.offline_assets import copy_course_files
-from tools.pages import drop_twin_line
+from tools.pages import TWIN_LINE, drop_twin_line
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
@@ -135,7 +135,8 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
     and the glossary/images into ``out``; return solution regions replaced per notebook.
     When the notebooks link to the claims ledger ``ledger``, it is copied to
     ``out/CLAIMS.md`` and the links point there. ``twins=False`` (the other edition is not
-    built) drops each notebook's first-line link to its twin, which would lead nowhere.
+    built) drops the first-line link to the twin of each notebook and of the glossary, which
+    would lead nowhere.
 
     Every notebook is checked before anything is written, so a marker error leaves no
     half-built folder behind.
@@ -159,6 +160,10 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
         nbformat.write(student, out / path.name)
         counts[path.name] = n
     copy_course_files(src, out)
+    glossary = out / "glossary.md"
+    if not twins and glossary.exists():  # its first-line link to the other edition's glossary
+        text = glossary.read_text(encoding="utf-8")
+        glossary.write_text(TWIN_LINE.sub("", text, count=1), encoding="utf-8")
     if ledger_links and ledger.exists():
         text = ledger.read_text(encoding="utf-8").replace("](notebooks/", "](")
         (out / "CLAIMS.md").write_text(text, encoding="utf-8")
