@@ -61,7 +61,9 @@ def _draw_trajectory(ax, W, B, tr, color, ls, label, slot):
         last = p[i - 1]
         end = p[-1]
         where = "NaN/inf" if not np.isfinite(end).all() else f"({end[0]:.3g}, {end[1]:.3g})"
-        ax.annotate(f"{label}: thrown to {where}", xy=last, xytext=(0.42, 0.93 - 0.08 * slot),
+        text = (f"{label}: thrown out at step {i}, back inside by the end" if inside[-1]
+                else f"{label}: thrown to {where}")  # its end is on the plot: no coordinates
+        ax.annotate(text, xy=last, xytext=(0.42, 0.93 - 0.08 * slot),
                     textcoords="axes fraction",
                     color=color, fontsize=8, arrowprops={"arrowstyle": "->", "color": color},
                     bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
@@ -100,7 +102,8 @@ def plot_surface_trajectories(W, B, E, trajectories: dict | None = None,
     Args:
         W, B, E: (n_b, n_w) grid from :func:`course_lib.surface.surface_grid`.
         trajectories: ``{label: Trajectory}``; each is drawn from its start (big dot).
-            A run that leaves the window is annotated with where it ended.
+            A run that leaves the window is annotated with where it ended (or, when it
+            came back, with the step at which it left).
         linestyles: ``{label: "-" | "--" | ":"}``; default solid.
         colors: ``{label: matplotlib colour}``; default :data:`TRAJECTORY_COLORS` in turn.
         title: figure title.

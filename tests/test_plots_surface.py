@@ -1,0 +1,33 @@
+"""Notebook 03's surface figure says truthfully where a run that left the window went."""
+
+import matplotlib
+import numpy as np
+
+from course_lib.plots.surface import plot_surface_trajectories
+from course_lib.surface.descent import Trajectory
+
+matplotlib.use("Agg")
+
+
+def _run(points, diverged=False):
+    p = np.array(points, dtype=float)
+    n = len(p) - 1
+    return Trajectory(p, np.ones(n + 1), np.ones(n), np.zeros(n, dtype=bool), diverged)
+
+
+def _annotations(fig):
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_a_run_that_leaves_the_window_is_labelled_with_where_it_went():
+    w, b = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 4))
+    e = w ** 2 + b ** 2
+    runs = {"stays": _run([[0, 0], [0.1, 0.1]]),
+            "thrown": _run([[0, 0], [0.5, 0.5], [30.0, -2.0], [40.0, -3.0]]),
+            "returns": _run([[0, 0], [5.0, 0.0], [0.2, 0.1]]),
+            "overflows": _run([[0, 0], [np.inf, np.nan]], diverged=True)}
+    texts = _annotations(plot_surface_trajectories(w, b, e, runs))
+    assert "thrown: thrown to (40, -3)" in texts  # where it ended, off the plot
+    assert "returns: thrown out at step 1, back inside by the end" in texts  # no inner point
+    assert "overflows: thrown to NaN/inf" in texts
+    assert not any(t.startswith("stays") for t in texts) and len(texts) == 3
