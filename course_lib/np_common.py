@@ -22,16 +22,18 @@ NONLINEARITIES = ("tanh", "relu")
 def sigmoid(z) -> np.ndarray:
     """The logistic function σ(z) = 1 / (1 + e^{-z}), element-wise, without overflow.
 
-    Written as ``e^{-|z|}`` over ``1 + e^{-|z|}`` on each side of 0, so ``exp`` never sees a
-    large positive argument (``1 / (1 + np.exp(-z))`` overflows and warns for z < -709).
-    σ'(z) = σ(z)(1 − σ(z)) ≤ 1/4. A floating array keeps its dtype (float32 stays float32,
-    as ``torch.sigmoid``); integers and Python numbers become float64.
+    Written as ``e^{min(z, 0)} / (1 + e^{-|z|})`` — ``1 / (1 + e^{-z})`` for z ≥ 0 and
+    ``e^{z} / (1 + e^{z})`` for z < 0 — so ``exp`` never sees a large positive argument
+    (``1 / (1 + np.exp(-z))`` overflows and warns for z < -709). The numerator picks the
+    side without a mask: ``np.where`` on a mixed-sign float array is several times slower
+    than an extra ``exp`` here. σ'(z) = σ(z)(1 − σ(z)) ≤ 1/4. A floating array keeps its
+    dtype (float32 stays float32, as ``torch.sigmoid``); integers and Python numbers become
+    float64.
     """
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.exp(np.minimum(z, 0)) / (1.0 + np.exp(-np.abs(z)))
 
 
 def activation(z: np.ndarray, nonlinearity: str) -> np.ndarray:

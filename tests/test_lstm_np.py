@@ -192,6 +192,25 @@ def test_wrong_shapes_raise_valueerror():
         lstm_np.params_to_torch(params, torch.nn.LSTM(2, 4))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_bitwise_the_two_sided_formula(dtype):
+    """The mask-free form equals 1/(1 + e^{-|z|}) for z ≥ 0 and e^{-|z|}/(1 + e^{-|z|}) below,
+    bit for bit (so every stored output stays), with no warning at ±inf, ±1000 or NaN."""
+    import warnings
+
+    from course_lib.np_common import sigmoid
+
+    z = np.concatenate([np.linspace(-120, 120, 480_001), [0.0, -0.0, 1e-30, -1e-30, 1000.0,
+                                                          -1000.0, np.inf, -np.inf, np.nan]])
+    z = z.astype(dtype)
+    e = np.exp(-np.abs(z))
+    two_sided = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = sigmoid(z)
+    assert out.dtype == dtype and np.array_equal(out, two_sided, equal_nan=True)
+
+
 def test_sigmoid_keeps_float32_and_matches_torch():
     """float32 gates are computed in float32 (as torch does), not silently in float64;
     integers and Python numbers become float64; no overflow warning at ±1000."""
