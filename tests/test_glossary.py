@@ -33,7 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "00": {"two", "sum"},            # torch keeps **two** biases; the gradient is the **sum**
     "01": {"three seeds", "mean",    # the runs; what libraries default to
            "summed"},                # the loss exercise 1 asks for
     "02": {"k + 1 steps",            # what WildML's loop visits
