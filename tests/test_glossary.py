@@ -33,8 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "01": {"three seeds", "mean",    # the runs; what libraries default to
-           "summed"},                # the loss exercise 1 asks for
     "02": {"k + 1 steps",            # what WildML's loop visits
            "memory", "time"},        # the two measured costs, as run-in labels
     "03": {"start w", "start b",     # the explorer's sliders, named as on screen
