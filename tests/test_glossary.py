@@ -33,8 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "02": {"k + 1 steps",            # what WildML's loop visits
-           "memory", "time"},        # the two measured costs, as run-in labels
     "03": {"start w", "start b",     # the explorer's sliders, named as on screen
            "but only for $b$ in a band around $-w/2$"},
     "04": {"not", "no", "degrees",   # clipping does **not** rescue; the data say **no**
