@@ -33,8 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "03": {"start w", "start b",     # the explorer's sliders, named as on screen
-           "but only for $b$ in a band around $-w/2$"},
     "04": {"not", "no", "degrees",   # clipping does **not** rescue; the data say **no**
            "too small", "too large"},  # the two ends of the threshold sweep
     "05": {"writer",                 # the subject in CS224n's example sentence
