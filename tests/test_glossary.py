@@ -33,7 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "06": {"two", "solves", "test"},  # torch's **two** biases; when a run **solves**; **test** MSE
     "07": {"full", "test"},          # the **full** training split; **test** span F1
     "08": {"left", "right",          # where the deciding word is
            "uniformly random", "generate"},
