@@ -33,7 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "07": {"full", "test"},          # the **full** training split; **test** span F1
     "08": {"left", "right",          # where the deciding word is
            "uniformly random", "generate"},
     "09": {"training split only", "dev",  # which split builds the vocabulary, which one selects
