@@ -33,9 +33,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # better written in *italics*, as most of the course writes it.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
 EMPHASIS = {
-    "09": {"training split only", "dev",  # which split builds the vocabulary, which one selects
-           "harder corpus", "own learning rate", "character features do not help",
-           "one json line", "one file"},
 }
 
 # Terms a translation can confuse, as (English, Chinese) pairs: the course's attractor (a
