@@ -4,7 +4,7 @@ Every notebook says "Terms in **bold** are in the glossary with their Chinese na
 tests hold both editions to it:
 
 - a phrase an English notebook bolds is a row of ``notebooks/glossary.md`` — or a run-in
-  heading, a label, or one of the few emphases listed in ``EMPHASIS``;
+  heading or a label; stress is written in *italics* (``EMPHASIS`` is empty);
 - a bold term written with a Chinese name gives the glossary's name;
 - where the English cell bolds a term, the Chinese translation bolds the glossary's Chinese
   name, and each row's Chinese name appears in the Chinese notebook the row points at;
@@ -28,12 +28,13 @@ from tools import i18n
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
-# Bold phrases that stress a word or name a label, not a term (lower case), per notebook.
-# Keep it short and honest: a term belongs in the glossary, not here, and new emphasis is
-# better written in *italics*, as most of the course writes it.
+# Bold is for glossary terms, run-in headings and labels (see not_a_term); stress and a
+# widget's on-screen name are written in *italics*, as most of the course writes them. The one
+# bold phrase every notebook has is the convention's own sentence. EMPHASIS would list, per
+# notebook ("05": {"phrase"}, lower case), a bold phrase that is none of these, each with its
+# one-line reason why italics will not do; there is none, and it is better kept that way.
 EVERY_NOTEBOOK = {"bold"}            # "Terms in **bold** are in the glossary", first cell
-EMPHASIS = {
-}
+EMPHASIS: dict[str, set[str]] = {}
 
 # Terms a translation can confuse, as (English, Chinese) pairs: the course's attractor (a
 # second, misleading cue; glossary) is 干扰词, the random filler tokens of the cue task are
@@ -151,7 +152,8 @@ def translation(path: Path) -> dict[str, str]:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_every_bold_phrase_is_a_glossary_term(path):
     """A phrase a notebook bolds is a glossary row, unless it is a run-in heading, a label or
-    one of this notebook's listed emphases — and every listed emphasis is still bold."""
+    one of this notebook's listed emphases (none: stress is in italics) — and every listed
+    emphasis is still bold."""
     emphasis = EMPHASIS.get(path.name[:2], set()) | EVERY_NOTEBOOK
     unknown, used = [], set()
     for cell_id, phrase, _ in bolds(path):
