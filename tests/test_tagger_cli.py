@@ -83,7 +83,7 @@ def test_train_prints_one_json_line_with_the_three_metrics(trained):
     assert metrics["invalid_iob2"] == 0.0 and metrics["epochs"] == 2
     assert metrics["saved"] == str(save) and metrics["stopped"] == "epochs"
     assert metrics["training"] == {  # the training options echoed: the defaults but TINY's
-        "epochs": 2, "max_steps": 6000, "patience": 6, "batch_size": 64, "lr": 0.02,
+        "epochs": 2, "max_steps": 5000, "patience": 6, "batch_size": 64, "lr": 0.02,
         "schedule": "constant", "rare_word_dropout": 1.0, "lr_decay": 1.0, "clip": 5.0,
         "intent_weight": 1.0, "max_minutes": 30.0}
     assert "toloc.city_name: precision" in proc.stderr  # the conlleval-style report

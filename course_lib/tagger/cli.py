@@ -156,7 +156,7 @@ def _train_parser(sub) -> None:
                         "(default: %(default)s)")
     t = p.add_argument_group("training")
     t.add_argument("--epochs", type=COUNT, default=40, help="maximum epochs (default: 40)")
-    t.add_argument("--max-steps", type=COUNT, default=6000,
+    t.add_argument("--max-steps", type=COUNT, default=5000,
                    help="stop after this many training steps even before --epochs, so a "
                         "large corpus trains for fewer epochs; the epoch it ends is scored on "
                         "dev like a full one (default: %(default)s)")
