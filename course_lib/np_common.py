@@ -33,7 +33,7 @@ def sigmoid(z) -> np.ndarray:
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
-    return np.exp(np.minimum(z, 0)) / (1.0 + np.exp(-np.abs(z)))
+    return np.asarray(np.exp(np.minimum(z, 0)) / (1.0 + np.exp(-np.abs(z))))  # 0-d stays an array
 
 
 def activation(z: np.ndarray, nonlinearity: str) -> np.ndarray:

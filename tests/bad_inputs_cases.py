@@ -530,6 +530,15 @@ def _cli_cases() -> list[Case]:
              lambda t: run_tagger("--threads", "1", "predict", "m.pt"), None,
              rf"exit code 2: {prog}: error: options come after the command: {prog} predict",
              cli),
+        Case("tagger train --lr -inf (a negative value after an option)",
+             lambda t: run_tagger("train", str(write_corpus(t / "c")), "--lr", "-inf"), None,
+             rf"exit code 2: {prog} train: error: argument --lr: must be a finite number > "
+             r"0\.0, got -inf", cli),
+        Case("tagger predict: a byte-order mark, then a Latin-1 byte on line 1",
+             lambda t: run_tagger("predict", _saved_tagger(t),
+                                  stdin=b"\xef\xbb\xbfshow caf\xe9\n"),
+             None, rf"exit code 2: {prog}: error: <stdin>, line 1: invalid UTF-8 \(invalid "
+             r"continuation byte at byte 9 of the line\)", cli),
         Case("tagger train on one split folder (corpus/train)",
              lambda t: run_tagger("train", str(write_corpus(t / "c") / "train")), None,
              rf"exit code 2: {prog}: error: \S*train: one split \(it holds seq\.in, seq\.out, "

@@ -640,6 +640,7 @@ def test_the_chinese_edition_built_alone_links_only_pages_it_built(tmp_path):
         out = tmp_path / name
         assert tool.main(["--src", str(src), "--out", str(out), "--lang", "zh"]) == 0
         assert not (out / "index.html").exists() and (out / "zh" / "index.html").exists()
+        assert not list(out.rglob("glossary.md"))  # rendered as glossary.html, not copied
         glossary = (out / "zh" / "glossary.html").read_text(encoding="utf-8")
         assert "../glossary" not in glossary and "English version" not in glossary
         links = re.findall(r'href="([^"#]+)', (out / "claims.html").read_text(encoding="utf-8"))

@@ -209,6 +209,7 @@ def test_sigmoid_is_bitwise_the_two_sided_formula(dtype):
         warnings.simplefilter("error")
         out = sigmoid(z)
     assert out.dtype == dtype and np.array_equal(out, two_sided, equal_nan=True)
+    assert isinstance(sigmoid(dtype(0.5)), np.ndarray) and sigmoid(0.5).shape == ()
 
 
 def test_sigmoid_keeps_float32_and_matches_torch():

@@ -249,6 +249,9 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     (["D/", "--lr", "-inf"], "argument --lr: must be a finite number > 0.0, got -inf"),
     (["train", "D/", "--lr", "-1e5"], "argument --lr: must be > 0.0, got -1e5"),
     (["D/", "--max-minutes", "-Infinity"], "argument --max-minutes: must be > 0"),
+    (["D/", "--max-min", "-inf"], "argument --max-minutes: must be > 0"),  # abbreviated
+    (["predict", "m.pt", "--", "--threads", "-1"], "unrecognized arguments: -1"),  # after --
+    (["--lr", "-inf", "train", "D/"], "train ... --lr -inf"),  # echoed as typed
     (["D/", "--cell", "transformer"], "invalid choice"),
     (["D/", "--lr-decay", "1.5"], "must lie in (0, 1]"),
     (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),

@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         src, out = (args.src, args.out) if lang == "en" else (args.src / lang, args.out / lang)
         chosen = notebooks if lang == "en" else translated(notebooks, lang)
         out.mkdir(parents=True, exist_ok=True)
-        copy_course_files(src, out)
+        copy_course_files(src, out, glossary=False)  # rendered as glossary.html
         glossary = render_glossary(src, out, lang=lang, twin=twin_links(
             lang, editions, chosen[0], "glossary.html") if both else None)
         entries = []

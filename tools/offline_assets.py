@@ -169,9 +169,11 @@ def link_to_html(html: str, notebook_suffix: str = ".html") -> str:
     return re.sub(r'href="((?:\./)?glossary)\.md(#[^"]*)?"', r'href="\1.html\2"', html)
 
 
-def copy_course_files(src: Path, out: Path) -> list[Path]:
+def copy_course_files(src: Path, out: Path, glossary: bool = True) -> list[Path]:
     """Copy ``glossary.md`` and the images the notebooks embed (``images/`` and loose image
-    files) from ``src`` to ``out``; return the copied paths (relative to ``out``)."""
+    files) from ``src`` to ``out``; return the copied paths (relative to ``out``).
+    ``glossary=False`` leaves the glossary out: a site or a deck renders it as
+    ``glossary.html``, and the Markdown copy's links to notebooks would lead nowhere there."""
     copied = []
     for path in sorted(src.iterdir()):
         if path.name.startswith(".") or path.suffix == ".ipynb":
@@ -179,8 +181,8 @@ def copy_course_files(src: Path, out: Path) -> list[Path]:
         if path.is_dir() and path.name == "images":
             shutil.copytree(path, out / path.name, dirs_exist_ok=True)
             copied.append(Path(path.name))
-        elif path.is_file() and (path.name == "glossary.md" or path.suffix.lower() in
-                                 {".png", ".jpg", ".jpeg", ".gif", ".svg"}):
+        elif path.is_file() and ((glossary and path.name == "glossary.md")
+                                 or path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".svg"}):
             shutil.copy2(path, out / path.name)
             copied.append(Path(path.name))
     return copied

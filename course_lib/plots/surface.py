@@ -58,13 +58,17 @@ def _draw_trajectory(ax, W, B, tr, color, ls, label, slot):
               & (p[:, 1] <= B.max()) & finite)
     if not inside.all():  # the run left the window: say where it went
         i = int(np.argmin(inside))
-        last = p[i - 1]
+        last = p[max(i - 1, 0)]  # the last point inside (the start, if it starts outside)
         end = p[-1]
         where = "NaN/inf" if not np.isfinite(end).all() else f"({end[0]:.3g}, {end[1]:.3g})"
-        text = (f"{label}: thrown out at step {i}, back inside by the end" if inside[-1]
-                else f"{label}: thrown to {where}")  # its end is on the plot: no coordinates
-        ax.annotate(text, xy=last, xytext=(0.42, 0.93 - 0.08 * slot),
-                    textcoords="axes fraction",
+        if not inside[-1]:
+            text = f"{label}: thrown to {where}"
+        elif i == 0:
+            text = f"{label}: starts outside"
+        else:  # its end is on the plot: no coordinates, and short enough to fit
+            text = f"{label}: out at step {i}, back"
+        ax.annotate(text, xy=last, xytext=(0.97, 0.93 - 0.08 * slot),
+                    textcoords="axes fraction", ha="right",  # a long label grows leftwards
                     color=color, fontsize=8, arrowprops={"arrowstyle": "->", "color": color},
                     bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
 

@@ -34,11 +34,13 @@ def first_word_problem(word: str) -> str | None:
             f"folder: there is no file or folder named {word!r} here)")
 
 
-def value_options(parser: argparse.ArgumentParser) -> set[str]:
-    """The option strings of every command that take a value (``--lr``, not ``--report``)."""
+def value_options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """``(options that take a value, every option)`` over all commands (``--lr``, not only
+    ``--report``), for reading words before argparse."""
     subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return {o for sub in subs.choices.values() for a in sub._actions if a.nargs != 0
-            for o in a.option_strings}
+    actions = [a for sub in subs.choices.values() for a in sub._actions]
+    return ({o for a in actions if a.nargs != 0 for o in a.option_strings},
+            {o for a in actions for o in a.option_strings})
 
 
 def command_after_options(argv: list[str], with_value: set[str]) -> str | None:
@@ -62,11 +64,28 @@ def _is_number(word: str) -> bool:
     return True
 
 
-def glue_negative_values(argv: list[str], with_value: set[str]) -> list[str]:
-    """``--lr -inf`` → ``--lr=-inf``, so the option's own check answers ("must be > 0.0")."""
+def _takes_value(word: str, with_value: set[str], options: set[str]) -> bool:
+    """``word`` names an option that takes a value, in full or abbreviated as argparse allows
+    (``--max-min`` for ``--max-minutes``, when no other option starts so)."""
+    if word in options:
+        return word in with_value
+    named = {o for o in options if word.startswith("--") and o.startswith(word)}
+    return bool(named) and named <= with_value
+
+
+def glue_negative_values(argv: list[str], with_value: set[str],
+                         options: set[str] | None = None) -> list[str]:
+    """``--lr -inf`` → ``--lr=-inf``, so the option's own check answers ("must be > 0.0").
+
+    Words after ``--`` (positional arguments only) are left as they are.
+    """
+    options = with_value if options is None else options
     out: list[str] = []
-    for word in argv:
-        if out and out[-1] in with_value and word.startswith("-") and _is_number(word):
+    for k, word in enumerate(argv):
+        if word == "--":
+            return out + argv[k:]
+        if (out and _takes_value(out[-1], with_value, options) and word.startswith("-")
+                and _is_number(word)):
             out[-1] += "=" + word
         else:
             out.append(word)

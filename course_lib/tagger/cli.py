@@ -243,18 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    with_value = value_options(parser)
-    argv = glue_negative_values(argv, with_value)
+    with_value, options = value_options(parser)
+    typed, argv = argv, glue_negative_values(argv, with_value, options)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
         problem = first_word_problem(argv[0])
         if problem:
             parser.error(problem)
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
     elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
-        command = command_after_options(argv, with_value)
+        command = command_after_options(typed, with_value)
         if command:
-            options = " ".join(argv[:argv.index(command)])
-            parser.error(f"options come after the command: {PROG} {command} ... {options}")
+            before = " ".join(typed[:typed.index(command)])  # as typed
+            parser.error(f"options come after the command: {PROG} {command} ... {before}")
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
     if argv and argv[0] in COMMANDS:
         # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
