@@ -6,6 +6,7 @@ Subprocesses where what the user sees matters (exit status, no traceback); the i
 import argparse
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -961,3 +962,11 @@ def test_predict_reads_a_file_with_stdin_closed(trained, tmp_path):
                           timeout=120)
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     assert json.loads(proc.stdout)["tokens"] == ["flights", "to", "boston"]
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert re.fullmatch(r"course_lib \d+\.\d+\.\d+ \(model file format \d+\)\n",
+                        capsys.readouterr().out)

@@ -213,6 +213,11 @@ def _train_parser(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=TOP_EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    from course_lib import __version__
+    from course_lib.tagger.io import FORMAT_VERSION
+
+    p.add_argument("--version", action="version",
+                   version=f"course_lib {__version__} (model file format {FORMAT_VERSION})")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _train_parser(sub)
     q = sub.add_parser("predict", help="tag sentences with a saved model",
@@ -250,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             parser.error(problem)
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
-    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
         command = command_after_options(typed, with_value)
         if command:
             before = " ".join(typed[:typed.index(command)])  # as typed
