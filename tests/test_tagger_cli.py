@@ -253,6 +253,7 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     (["D/", "--max-min", "-inf"], "argument --max-minutes: must be > 0"),  # abbreviated
     (["predict", "m.pt", "--", "--threads", "-1"], "unrecognized arguments: -1"),  # after --
     (["--lr", "-inf", "train", "D/"], "train ... --lr -inf"),  # echoed as typed
+    (["--save", "train", "train", "D/"], "train ... --save train"),  # the value, not the command
     (["D/", "--cell", "transformer"], "invalid choice"),
     (["D/", "--lr-decay", "1.5"], "must lie in (0, 1]"),
     (["predict", "m.pt", "--decoder", "beam"], "invalid choice"),

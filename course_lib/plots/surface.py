@@ -69,6 +69,7 @@ def _draw_trajectory(ax, W, B, tr, color, ls, label, slot):
             text = f"{label}: out at step {i}, back"
         ax.annotate(text, xy=last, xytext=(0.97, 0.93 - 0.08 * slot),
                     textcoords="axes fraction", ha="right",  # a long label grows leftwards
+                    annotation_clip=False,  # drawn even when its point is off the axes
                     color=color, fontsize=8, arrowprops={"arrowstyle": "->", "color": color},
                     bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
 

@@ -43,16 +43,17 @@ def value_options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
             {o for a in actions for o in a.option_strings})
 
 
-def command_after_options(argv: list[str], with_value: set[str]) -> str | None:
-    """The command word in ``argv`` when options come before it (``--threads 1 predict``)."""
+def command_after_options(argv: list[str], with_value: set[str]) -> int | None:
+    """Where the command word is in ``argv`` when options come before it (``--threads 1
+    predict``: 2), else None."""
     skip = False
-    for word in argv:
+    for k, word in enumerate(argv):
         if skip:
             skip = False
         elif word.startswith("-"):
             skip = word in with_value  # "--lr 0.1" (not "--lr=0.1"): its value comes next
         else:  # the first positional word
-            return word if word in COMMANDS else None
+            return k if word in COMMANDS else None
     return None
 
 

@@ -256,10 +256,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(problem)
         argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
     elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
-        command = command_after_options(typed, with_value)
-        if command:
-            before = " ".join(typed[:typed.index(command)])  # as typed
-            parser.error(f"options come after the command: {PROG} {command} ... {before}")
+        at = command_after_options(typed, with_value)
+        if at is not None:
+            before = " ".join(typed[:at])  # as typed
+            parser.error(f"options come after the command: {PROG} {typed[at]} ... {before}")
         argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
     if argv and argv[0] in COMMANDS:
         # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
