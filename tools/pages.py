@@ -26,12 +26,18 @@ TWIN_LINE = re.compile(
     r"\A\s*\*\[[^\]]+\]\((?:\.\./|zh/)(?:\d\d_[\w-]+\.ipynb|glossary\.md)\)\*\s*")
 
 
+def drop_twin_text(text: str) -> str:
+    """``text`` without its leading :data:`TWIN_LINE`, if it has one (a build that links the
+    twin itself, or does not build it)."""
+    return TWIN_LINE.sub("", text, count=1)
+
+
 def drop_twin_line(nb: nbformat.NotebookNode) -> None:
-    """Remove the :data:`TWIN_LINE` from ``nb``'s first Markdown cell, in place (a build
-    that links the twin itself, or does not build it)."""
+    """Remove the :data:`TWIN_LINE` from ``nb``'s first Markdown cell, in place
+    (:func:`drop_twin_text`)."""
     first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
     if first is not None:
-        first.source = TWIN_LINE.sub("", first.source, count=1)
+        first.source = drop_twin_text(first.source)
 
 
 # The words of the pages around the notebooks, per edition ("en", or a tools.notebooks
@@ -148,7 +154,7 @@ def render_glossary(src: Path, out: Path, notebook_suffix: str = ".html", lang: 
     if not glossary.exists():
         return None
     words = TEXT[lang]
-    text = TWIN_LINE.sub("", glossary.read_text(encoding="utf-8"), count=1)  # see ``twin``
+    text = drop_twin_text(glossary.read_text(encoding="utf-8"))  # see ``twin``
     body = (language_switch(lang, twin) + f'<p><a href="index.html">{words["back"]}</a></p>\n'
             + markdown_to_html(text))
     target = out / "glossary.html"

@@ -45,7 +45,7 @@ from tools.notebooks import (
     translated,
 )
 from tools.offline_assets import copy_course_files
-from tools.pages import TWIN_LINE, drop_twin_line
+from tools.pages import drop_twin_line, drop_twin_text
 
 BEGIN = re.compile(r"^(\s*)#{3}\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#{3}\s*END SOLUTION\s*$")
@@ -162,8 +162,8 @@ def write_student_version(src: Path, out: Path, notebooks: list[Path] | None = N
     copy_course_files(src, out)
     glossary = out / "glossary.md"
     if not twins and glossary.exists():  # its first-line link to the other edition's glossary
-        text = glossary.read_text(encoding="utf-8")
-        glossary.write_text(TWIN_LINE.sub("", text, count=1), encoding="utf-8")
+        glossary.write_text(drop_twin_text(glossary.read_text(encoding="utf-8")),
+                            encoding="utf-8")
     if ledger_links and ledger.exists():
         text = ledger.read_text(encoding="utf-8").replace("](notebooks/", "](")
         (out / "CLAIMS.md").write_text(text, encoding="utf-8")
