@@ -8,6 +8,8 @@ tests hold both editions to it:
 - a bold term written with a Chinese name gives the glossary's name;
 - where the English cell bolds a term, the Chinese translation bolds the glossary's Chinese
   name, and each row's Chinese name appears in the Chinese notebook the row points at;
+- each translated cell bolds what its English bolds: the same terms, as many run-in headings
+  (punctuation inside the bold in both editions), labels and list labels, nothing more;
 - the glossary names each term once, and the Chinese glossary's table of *other* terms holds
   no key term; terms a translation can confuse (attractor 干扰词, distractor 无关词元) stay apart.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -202,6 +205,150 @@ def test_the_chinese_edition_bolds_each_term_by_the_glossarys_name(path):
             wrong.append(f"cell {cell_id}: {row[0]} = {row[1]}")
     assert not wrong, (f"i18n/zh/{path.stem}.md does not bold the glossary's Chinese name "
                        f"for: {wrong}")
+
+
+# The Chinese edition bolds what the English bolds, cell by cell. Each bold phrase is read as
+# one kind: the convention's own word (bold = 粗体), a run-in heading, a label, a list label
+# or a glossary row (a Chinese bold by the longest glossary name it holds, so 随机梯度下降 is
+# SGD, not gradient descent; or by the English it writes, CRF), else it is "other". A cell's
+# translation must hold the same kinds, as many of each, as its English.
+# A run-in heading keeps its punctuation inside the bold in both editions (**Set-up:**,
+# **设置：**; **The cue task (线索任务).**, **线索任务（cue task）。**). A translation writes a
+# bold's English after it, **冻结循环**（frozen recurrence）：, so in a list item a bold that is
+# no term, followed by its English and a colon, is a list label (- **frozen recurrence**: …);
+# a term there stays a term, as it does in English (1. **finite differences** (有限差分): …).
+CONVENTION_ZH = {"bold": "粗体"}
+# Cells whose Chinese rightly bolds differently, {"NN": {cell id: reason}}; none so far.
+BOLD_DIFFERS: dict[str, dict[str, str]] = {}
+GLOSS_THEN = re.compile(r"[ \t]*(?:[（(][^()（）\n]*[)）])?[ \t]*(?P<next>.?)")
+CHINESE_NAMES = sorted(((name, row) for row in ROWS
+                        for name in chinese_names(row[1]) | {row[1].partition("（")[0]}),
+                       key=lambda pair: -len(pair[0]))
+
+
+def english_bold_kind(text: str, m: re.Match):
+    phrase = " ".join(m[1].split())
+    if phrase.lower() in EVERY_NOTEBOOK:
+        return "the word 'bold'"
+    if why := not_a_term(text, m):
+        return why
+    row = glossary_row(phrase)
+    return f"term: {row[0]}" if row else f"other: {phrase}"
+
+
+def chinese_bold_kind(text: str, m: re.Match):
+    """The kind of the bold ``m`` in a translated cell, as :func:`english_bold_kind` reads
+    its English twin."""
+    phrase = " ".join(m[1].split())
+    if phrase in CONVENTION_ZH.values():
+        return "the word 'bold'"
+    if phrase[-1] in ".:?!。：？！":
+        return "run-in heading"      # **设置：**, **学习目标。**
+    if not re.search(r"[A-Za-z]{2}", phrase) and not CJK.search(phrase):
+        return "label"               # **T = 2**, **i, f, g, o**
+    in_list = LIST_ITEM_START.search(text[:m.start()])
+    if in_list and text[m.end():m.end() + 1] in ("：", ":"):
+        return "list label"          # - **训练预算**：三个种子…
+    row = next((row for name, row in CHINESE_NAMES if name in phrase), None)
+    row = row or glossary_row(phrase)    # **CRF**, **IRNN**: the English abbreviation
+    if row:
+        return f"term: {row[0]}"     # also 1. **有限差分**（finite differences）：…, as in English
+    after = GLOSS_THEN.match(text, m.end())["next"]
+    if in_list and after and after in "：:":
+        return "list label"          # - **冻结循环**（frozen recurrence）：…
+    return f"other: {phrase}"
+
+
+def bold_differences(english: str, chinese: str) -> tuple[Counter, Counter]:
+    """(kinds of bold only the English cell has, kinds only its translation has)."""
+    en = Counter(english_bold_kind(english, m) for m in BOLD.finditer(english))
+    zh = Counter(chinese_bold_kind(chinese, m) for m in BOLD.finditer(chinese))
+    return en - zh, zh - en
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_each_translated_cell_bolds_what_its_english_cell_bolds(path):
+    """Same bold, both editions: per markdown cell, the translation bolds as many phrases of
+    each kind (each glossary term, run-in headings, labels, list labels) as the English — no
+    bold lost, none added, no term bolded in one edition and left plain in the other."""
+    blocks = translation(path)
+    differs = BOLD_DIFFERS.get(path.name[:2], {})
+    wrong, excused = [], set()
+    for unit in i18n.units(path):
+        if unit.id not in blocks:
+            continue                 # missing: test_i18n.py reports it
+        only_en, only_zh = bold_differences(unit.source, blocks[unit.id])
+        if unit.id in differs:
+            excused.add(unit.id)
+        elif only_en or only_zh:
+            wrong.append(f"cell {unit.id}: only the English bolds {sorted(only_en.elements())}, "
+                         f"only the Chinese bolds {sorted(only_zh.elements())}")
+    assert not wrong, f"i18n/zh/{path.stem}.md bolds differently from {path.name}: {wrong}"
+    assert excused == set(differs), (f"BOLD_DIFFERS lists cells of {path.name} that bold alike "
+                                     f"(or are gone): {sorted(set(differs) - excused)}")
+
+
+@pytest.mark.parametrize("document", sorted(i18n.DOCUMENTS), ids=lambda p: p.name)
+def test_each_translated_section_of_a_document_bolds_as_often_as_its_english(document):
+    """README and the glossary's introduction are not held to the glossary rule, but their
+    translation bolds as many phrases per section as the English does."""
+    blocks = {cid: text for cid, (_, text) in
+              i18n.read_blocks(i18n.translation_file(document)).items()}
+    wrong = [f"section {unit.id}: {len(BOLD.findall(unit.source))} bold in English, "
+             f"{len(BOLD.findall(blocks[unit.id]))} in Chinese"
+             for unit in i18n.units(document) if unit.id in blocks
+             and len(BOLD.findall(unit.source)) != len(BOLD.findall(blocks[unit.id]))]
+    assert not wrong, f"{i18n.translation_file(document)}: {wrong}"
+
+
+# A run-in label written in italics, starting a paragraph, list item or sentence: *Memory*: or
+# *Memory:* (not a line that a hard wrap starts, nor a stressed word inside a sentence)
+ITALIC_LABEL = re.compile(r"(?:^|\n[ \t]*\n|\n[ \t]*(?:[-*]|\d+\.)[ \t]+|[.!?。！？][ \t\n]*)"
+                          r"(?<!\*)(\*[^*\n]+?(?:\*[ \t]*[:：]|[:：]\*))")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_run_in_labels_are_bold_in_both_editions(path):
+    """A run-in label is bold with its colon inside, **Set-up:** and **设置：**, like every
+    run-in heading (test_every_bold_phrase_is_a_glossary_term lets it be bold); italics are for
+    stress, so *Memory*: reads as a stressed word, and one notebook's labels look unlike the
+    next one's."""
+    english = {unit.id: unit.source for unit in i18n.units(path)}
+    italic = [f"{edition} cell {cell_id}: {m[1]}"
+              for edition, cells in (("English", english), ("Chinese", translation(path)))
+              for cell_id, text in cells.items() for m in ITALIC_LABEL.finditer(text)]
+    assert not italic, f"{path.name}: write these labels in bold, colon inside: {italic}"
+
+
+def test_the_bold_kinds_pair_headings_terms_and_labels_across_editions():
+    heading_en = "**The cue task (线索任务).** Each"
+    assert bold_differences(heading_en, "**线索任务（cue task）。** 每个") == (Counter(), Counter())
+    # its punctuation left outside, the heading reads as the term alone
+    assert bold_differences(heading_en, "**线索任务**（cue task）。每个")[1] == Counter(
+        {"term: cue task": 1})
+    listed_en = "- **frozen recurrence**: the same"
+    assert bold_differences(listed_en, "- **冻结循环**（frozen recurrence）：同一个") == (
+        Counter(), Counter())
+    listed_en = "1. **finite differences** (有限差分): central"
+    assert bold_differences(listed_en, "1. **有限差分**（finite differences）：中心") == (
+        Counter(), Counter())
+    listed_en, listed_zh = "- **budget**: three seeds", "- **训练预算**：三个种子"
+    assert bold_differences(listed_en, listed_zh) == (Counter(), Counter())
+    term_en = "plain **stochastic gradient descent (随机梯度下降, SGD)** behaves"
+    assert bold_differences(term_en, "普通的**随机梯度下降**（SGD）表现") == (Counter(), Counter())
+    assert bold_differences("a **CRF** layer", "**CRF** 层") == (Counter(), Counter())
+    # a term at the end of a sentence is still a term, not a heading
+    assert bold_differences("off the **cliff**.", "落下**悬崖**（cliff）。") == (Counter(), Counter())
+    # a heading left plain, a stress put in bold, a different term: each is a difference
+    assert bold_differences("**Set-up:** in", "设置：在")[0] == Counter({"run-in heading": 1})
+    assert bold_differences("in *training*", "在**训练**中")[1] == Counter({"other: 训练": 1})
+    only_en, only_zh = bold_differences("a **wall**", "一道**悬崖**")
+    assert only_en == Counter({"term: wall (of the error surface)": 1})
+    assert only_zh == Counter({"term: cliff": 1})
+    labels = "We measure both. *Memory*: the peak. *Time:* the CPU. 两者。*内存*：峰值"
+    assert [m[1] for m in ITALIC_LABEL.finditer(labels)] == ["*Memory*:", "*Time:*", "*内存*："]
+    stressed = "Hung-yi Lee, *RNN part II*: the target; 答案是*不是*：任何; is to the\n*right*: a"
+    assert not ITALIC_LABEL.search(stressed)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
