@@ -12,6 +12,7 @@ A sentence travels through these modules in this order, never back::
     tagger.train           fit: epochs, early stopping on dev, NaN/inf guard
     tagger.inputs          predict's input: utterances a line, lowercased like the corpus
     tagger.io              save/load one versioned model file (weights_only=True)
+    tagger.ensemble        several trained taggers as one (mean CRF scores, intent log-probs)
     tagger.diagnose        why a model file does not load, in one line (for tagger.io)
     tagger.analysis        error analysis for the notebooks (confusions, cue cases, cities)
     tagger.cli             python -m course_lib.tagger train | predict | evaluate
