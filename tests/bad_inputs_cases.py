@@ -530,6 +530,14 @@ def _cli_cases() -> list[Case]:
              lambda t: run_tagger("--threads", "1", "predict", "m.pt"), None,
              rf"exit code 2: {prog}: error: options come after the command: {prog} predict",
              cli),
+        Case("tagger --hid 8 train data (an abbreviated option before the command)",
+             lambda t: run_tagger("--hid", "8", "train", "data"), None,
+             rf"exit code 2: {prog}: error: options come after the command: {prog} train "
+             r"\.\.\. --hid 8$", cli),
+        Case("tagger train data --max -5 (an abbreviation of two options)",
+             lambda t: run_tagger("train", "data", "--max", "-5"), None,
+             rf"exit code 2: {prog} train: error: ambiguous option: --max could match "
+             r"--max-steps, --max-minutes$", cli),
         Case("tagger train --lr -inf (a negative value after an option)",
              lambda t: run_tagger("train", str(write_corpus(t / "c")), "--lr", "-inf"), None,
              rf"exit code 2: {prog} train: error: argument --lr: must be a finite number > "

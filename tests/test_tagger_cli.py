@@ -723,6 +723,40 @@ def test_options_before_the_command_say_where_options_go(argv, command, capsys):
            in err, err
 
 
+@pytest.mark.parametrize("argv,want", [
+    (["--hid", "8", "train", "d"], "train ... --hid 8"),  # an abbreviation argparse accepts
+    (["--max-min", "5", "train", "d"], "train ... --max-min 5"),
+    (["--thr", "1", "predict", "m.pt"], "predict ... --thr 1"),
+    (["--dec", "argmax", "--q", "evaluate", "m.pt", "d/test"], "evaluate ... --dec argmax --q"),
+    (["--sav", "train", "train", "d"], "train ... --sav train"),  # the value, not the command
+    (["--hid=8", "train", "d"], "train ... --hid=8"),
+])
+def test_abbreviated_options_before_the_command_say_where_options_go(argv, want, capsys):
+    """An abbreviation gets the message a full option name gets, echoing what was typed."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"error: options come after the command: python -m course_lib.tagger {want}\n" \
+        == err[err.index("error: "):], err
+
+
+@pytest.mark.parametrize("argv,want", [
+    (["train", "D/", "--max", "-5"], "ambiguous option: --max could match --max-steps, "
+                                     "--max-minutes"),
+    (["D/", "--max", "-inf"], "ambiguous option: --max could match"),
+    (["train", "D/", "--max=-5"], "ambiguous option: --max=-5 could match"),  # as typed
+    # --max names one option of predict (--max-batch-tokens), so there it is not ambiguous
+    (["predict", "m.pt", "--max", "-5"], "argument --max-batch-tokens: must be ≥ 1, got -5"),
+])
+def test_an_ambiguous_abbreviation_is_echoed_as_typed(argv, want, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and want in err, err
+    assert "--max=-" not in err or "--max=-5" in argv, err
+
+
 def test_options_first_with_a_corpus_folder_still_mean_train(tmp_path, capsys):
     """A command word as an option's value (--save predict) is not the command."""
     assert main(["--hidden", "8", str(tmp_path / "nowhere"), "--save", "predict"]) == 2

@@ -1,10 +1,10 @@
 """How the tagger's command line words are read before argparse sees them.
 
 Three things argparse alone gets wrong for this command line: a first word that is neither a
-command nor a folder (a typo of a command), options written before the command, and a
-negative value such as ``-inf`` or ``-1e5`` after an option, which argparse takes for an
-option of its own ("expected one argument") because it only knows ``-1`` and ``-0.5`` as
-numbers.
+command nor a folder (a typo of a command), options written before the command (in full or
+abbreviated), and a negative value such as ``-inf`` or ``-1e5`` after an option, which
+argparse takes for an option of its own ("expected one argument") because it only knows ``-1``
+and ``-0.5`` as numbers.
 """
 
 from __future__ import annotations
@@ -34,27 +34,78 @@ def first_word_problem(word: str) -> str | None:
             f"folder: there is no file or folder named {word!r} here)")
 
 
-def value_options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
-    """``(options that take a value, every option)`` over all commands (``--lr``, not only
-    ``--report``), for reading words before argparse."""
+def command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parser of each command of ``parser``: ``{"train": …, "predict": …, …}``."""
     subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    actions = [a for sub in subs.choices.values() for a in sub._actions]
-    return ({o for a in actions if a.nargs != 0 for o in a.option_strings},
-            {o for a in actions for o in a.option_strings})
+    return dict(subs.choices)
 
 
-def command_after_options(argv: list[str], with_value: set[str]) -> int | None:
-    """Where the command word is in ``argv`` when options come before it (``--threads 1
-    predict``: 2), else None."""
-    skip = False
+def value_options(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """``(options that take a value, every option)`` of one parser (a command's: ``--lr``,
+    ``--quiet``, …; the top one's: ``-h``, ``--help``, ``--version``)."""
+    return ({o for a in parser._actions if a.nargs != 0 for o in a.option_strings},
+            {o for a in parser._actions for o in a.option_strings})
+
+
+def _named(word: str, options: set[str]) -> set[str]:
+    """The options argparse may take ``word`` for, as it reads them: the option itself, the
+    part before ``=``, or every option that begins with a ``--`` word (``--hid`` → ``{--hidden}``;
+    two or more: argparse answers "ambiguous option")."""
+    if word in options:
+        return {word}
+    name = word.split("=", 1)[0]
+    if name in options:
+        return {name}
+    return {o for o in options if name.startswith("--") and o.startswith(name)}
+
+
+def names_an_option(word: str, options: set[str]) -> bool:
+    """``word`` is an option of ``options``, in full or abbreviated as argparse accepts it
+    (a prefix of one option only)."""
+    return len(_named(word, options)) == 1
+
+
+def _takes_value(word: str, with_value: set[str], options: set[str]) -> bool:
+    """``word`` names one option that takes a value and does not hold it (``--max-min`` for
+    ``--max-minutes``, when no other option starts so; not ``--lr=0.1``)."""
+    named = _named(word, options)
+    return len(named) == 1 and named <= with_value and "=" not in word
+
+
+def _first_positional(argv: list[str], with_value: set[str],
+                      options: set[str]) -> tuple[int, bool] | None:
+    """``(where the first word that is neither an option nor an option's value is, whether
+    every option before it is one of options)``; None when there is none before ``--``."""
+    known, skip = True, False
     for k, word in enumerate(argv):
         if skip:
             skip = False
+        elif word == "--":  # what follows is positional, never a command
+            return None
         elif word.startswith("-"):
-            skip = word in with_value  # "--lr 0.1" (not "--lr=0.1"): its value comes next
-        else:  # the first positional word
-            return k if word in COMMANDS else None
+            known = known and names_an_option(word, options)
+            skip = _takes_value(word, with_value, options)  # "--lr 0.1": its value is next
+        else:
+            return k, known
     return None
+
+
+def command_after_options(argv: list[str],
+                          options_of: dict[str, tuple[set[str], set[str]]]) -> int | None:
+    """Where the command word is in ``argv`` when options come before it (``--threads 1
+    predict``: 2; ``--thr 1 predict``: 2 as well), else None.
+
+    ``options_of`` maps each command to its :func:`value_options`: the words before a command
+    are read with that command's options, abbreviations included, so ``--save train train``
+    finds the second ``train``. When two commands fit, the one that knows every option wins,
+    then the earlier word.
+    """
+    found = []
+    for command, (with_value, options) in options_of.items():
+        hit = _first_positional(argv, with_value, options)
+        if hit is not None and argv[hit[0]] == command:
+            found.append((not hit[1], hit[0]))
+    return min(found)[1] if found else None
 
 
 def _is_number(word: str) -> bool:
@@ -65,19 +116,13 @@ def _is_number(word: str) -> bool:
     return True
 
 
-def _takes_value(word: str, with_value: set[str], options: set[str]) -> bool:
-    """``word`` names an option that takes a value, in full or abbreviated as argparse allows
-    (``--max-min`` for ``--max-minutes``, when no other option starts so)."""
-    if word in options:
-        return word in with_value
-    named = {o for o in options if word.startswith("--") and o.startswith(word)}
-    return bool(named) and named <= with_value
-
-
 def glue_negative_values(argv: list[str], with_value: set[str],
                          options: set[str] | None = None) -> list[str]:
     """``--lr -inf`` → ``--lr=-inf``, so the option's own check answers ("must be > 0.0").
 
+    ``with_value`` and ``options`` are one command's (:func:`value_options`): an abbreviation
+    is glued only when it names one of its options (``--max-min -inf``), never when argparse
+    will answer "ambiguous option", which would then echo the glued word, not the typed one.
     Words after ``--`` (positional arguments only) are left as they are.
     """
     options = with_value if options is None else options
@@ -91,3 +136,4 @@ def glue_negative_values(argv: list[str], with_value: set[str],
         else:
             out.append(word)
     return out
+

@@ -17,8 +17,10 @@ import sys
 from course_lib.tagger.argv import (
     COMMANDS,
     command_after_options,
+    command_parsers,
     first_word_problem,
     glue_negative_values,
+    names_an_option,
     value_options,
 )
 from course_lib.tagger.helptext import (
@@ -246,29 +248,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    typed = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    with_value, options = value_options(parser)
-    typed, argv = argv, glue_negative_values(argv, with_value, options)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        problem = first_word_problem(argv[0])
-        if problem:
-            parser.error(problem)
-        argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
-    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
-        at = command_after_options(typed, with_value)
-        if at is not None:
-            before = " ".join(typed[:at])  # as typed
-            parser.error(f"options come after the command: {PROG} {typed[at]} ... {before}")
-        argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
-    if argv and argv[0] in COMMANDS:
-        # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
-        # which plain parse_args cannot place before an optional positional
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        args = sub.choices[argv[0]].parse_intermixed_args(argv[1:])
-        args.command = argv[0]
-    else:
-        args = parser.parse_args(argv)
+    subs = command_parsers(parser)
+    if typed and typed[0] not in COMMANDS:
+        if not typed[0].startswith("-"):
+            problem = first_word_problem(typed[0])
+            if problem:
+                parser.error(problem)
+        elif names_an_option(typed[0], value_options(parser)[1]):  # -h, --help, --vers
+            parser.parse_args(typed)  # prints and exits
+        else:
+            at = command_after_options(typed, {c: value_options(q) for c, q in subs.items()})
+            if at is not None:
+                before = " ".join(typed[:at])  # as typed
+                parser.error(f"options come after the command: {PROG} {typed[at]} ... {before}")
+        # the original interface: python -m course_lib.tagger [OPTIONS] DATA_DIR [OPTIONS]
+        typed = ["train", *typed]
+    if not typed:
+        parser.parse_args(typed)  # error: the following arguments are required: COMMAND
+    sub = subs[typed[0]]
+    with_value, options = value_options(sub)
+    # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
+    # which plain parse_args cannot place before an optional positional
+    args = sub.parse_intermixed_args(glue_negative_values(typed[1:], with_value, options))
+    args.command = typed[0]
     from course_lib.tagger import apply, commands
 
     return {"train": commands.train, "predict": apply.predict,
