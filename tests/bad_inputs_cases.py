@@ -451,9 +451,9 @@ def _rel_error(a, b):
 
 
 # ---- the command-line tagger ---------------------------------------------------------------
-def run_tagger(*args: str, stdin: bytes | None = None) -> str:
-    """``python -m course_lib.tagger ARGS``: 'exit code C: <last line of stderr>'."""
-    proc = subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=ROOT,
+def run_tagger(*args: str, stdin: bytes | None = None, cwd: Path = ROOT) -> str:
+    """``python -m course_lib.tagger ARGS`` in ``cwd``: 'exit code C: <last line of stderr>'."""
+    proc = subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=cwd,
                           capture_output=True, input=stdin, timeout=180)
     lines = [line for line in proc.stderr.decode("utf-8", "replace").splitlines()
              if line.strip()]
@@ -538,6 +538,13 @@ def _cli_cases() -> list[Case]:
              lambda t: run_tagger("train", "data", "--max", "-5"), None,
              rf"exit code 2: {prog} train: error: ambiguous option: --max could match "
              r"--max-steps, --max-minutes$", cli),
+        Case("tagger predict -- -x.pt (a model file whose name begins with '-')",
+             lambda t: run_tagger("predict", "--", Path(_saved_tagger(t)).rename(
+                 t / "-x.pt").name, cwd=t, stdin=b"show flights\n"), None,
+             r"exit code 0: $", cli),
+        Case("tagger predict m.pt -- -- (after '--', '--' is a file name)",
+             lambda t: run_tagger("predict", _saved_tagger(t), "--", "--"), None,
+             rf"exit code 2: {prog}: error: --: file not found", cli),
         Case("tagger train --lr -inf (a negative value after an option)",
              lambda t: run_tagger("train", str(write_corpus(t / "c")), "--lr", "-inf"), None,
              rf"exit code 2: {prog} train: error: argument --lr: must be a finite number > "

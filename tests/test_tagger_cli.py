@@ -986,6 +986,39 @@ def test_options_may_sit_between_model_and_file(trained, tmp_path):
         assert (got.returncode, got.stdout) == (0, want.stdout), got.stderr
 
 
+def test_after_double_dash_every_word_is_a_path(trained, tmp_path):
+    """predict -- -x.pt reads the model file named '-x.pt' (Python 3.11's intermixed parsing
+    alone drops the '--' and then says MODEL is missing); after '--' even '--' is a file
+    name (predict m.pt -- -- reads the file '--', as cat -- -- does), and '-' is stdin."""
+    import shutil
+
+    _, save = trained
+    shutil.copy(save, tmp_path / "-x.pt")
+    (tmp_path / "--").write_text("flights to boston\n", encoding="utf-8")
+    env = dict(os.environ, COURSE_LIB_PROGRESS="0")
+
+    def here(*args):
+        return subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=tmp_path,
+                              capture_output=True, text=True, env=env, timeout=120,
+                              input="flights to denver\n")
+
+    want = run("predict", save, tmp_path / "--")
+    assert want.returncode == 0, want.stderr
+    for argv in (["predict", "--", "-x.pt", "--"],
+                 ["predict", "--threads", "1", "--", "-x.pt", "--"],
+                 ["predict", "--", "-x.pt", "./--"]):
+        got = here(*argv)
+        assert (got.returncode, got.stdout) == (0, want.stdout), (argv, got.stderr)
+    stdin = here("predict", "--", "-x.pt", "-")
+    assert stdin.returncode == 0 and json.loads(stdin.stdout)["tokens"][-1] == "denver"
+    assert_clean_error(here("predict", "--", "-y.pt"), 2, "-y.pt: model file not found")
+    (tmp_path / "--").unlink()
+    assert_clean_error(here("predict", "./-x.pt", "--", "--"), 2,
+                       "--: file not found")
+    assert_clean_error(here("predict", "./-x.pt", "--", "a", "-b"), 2,
+                       "unrecognized arguments: -b")
+
+
 def test_predict_reads_a_file_with_stdin_closed(trained, tmp_path):
     """A cron job or daemon may start predict with stdin closed; FILE is read all the same."""
     _, save = trained

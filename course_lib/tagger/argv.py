@@ -1,10 +1,11 @@
 """How the tagger's command line words are read before argparse sees them.
 
-Three things argparse alone gets wrong for this command line: a first word that is neither a
+Four things argparse alone gets wrong for this command line: a first word that is neither a
 command nor a folder (a typo of a command), options written before the command (in full or
-abbreviated), and a negative value such as ``-inf`` or ``-1e5`` after an option, which
-argparse takes for an option of its own ("expected one argument") because it only knows ``-1``
-and ``-0.5`` as numbers.
+abbreviated), a negative value such as ``-inf`` or ``-1e5`` after an option, which argparse
+takes for an option of its own ("expected one argument") because it only knows ``-1`` and
+``-0.5`` as numbers, and ``--`` before a path that begins with ``-`` (``predict -- -x.pt``),
+which Python 3.11's ``parse_intermixed_args`` drops before it reads the path as an option.
 """
 
 from __future__ import annotations
@@ -137,3 +138,33 @@ def glue_negative_values(argv: list[str], with_value: set[str],
             out.append(word)
     return out
 
+
+# No word of a command line can hold a NUL byte (exec passes C strings), so a NUL marks a
+# word typed after "--" without clashing with any word a user can type.
+_LITERAL = "\0"
+
+
+def mark_literals(argv: list[str], with_value: set[str], options: set[str]) -> list[str]:
+    """The words after the first ``--`` marked as positional values, the ``--`` dropped:
+    ``[m.pt, --, --]`` → ``[m.pt, "\\0--"]``.
+
+    Python 3.11's ``parse_intermixed_args`` drops ``--`` and then reads ``-x.pt`` as an
+    unknown option; a marked word does not begin with ``-``, so argparse takes it for a
+    positional value. :func:`unmark` restores it after parsing. ``argv`` is returned as it is
+    when the word before ``--`` is an option waiting for its value (``--save --``: argparse
+    answers "expected one argument").
+    """
+    if "--" not in argv:
+        return argv
+    k = argv.index("--")
+    if k and _takes_value(argv[k - 1], with_value, options):
+        return argv
+    return argv[:k] + [_LITERAL + word for word in argv[k + 1:]]
+
+
+def unmark(value):
+    """A value parsed from a word of :func:`mark_literals` as the user typed it; any other
+    value (a number, a flag, None, an unmarked string) as it is."""
+    if isinstance(value, str) and value.startswith(_LITERAL):
+        return value[len(_LITERAL):]
+    return value

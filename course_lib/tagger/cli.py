@@ -20,7 +20,9 @@ from course_lib.tagger.argv import (
     command_parsers,
     first_word_problem,
     glue_negative_values,
+    mark_literals,
     names_an_option,
+    unmark,
     value_options,
 )
 from course_lib.tagger.helptext import (
@@ -269,9 +271,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.parse_args(typed)  # error: the following arguments are required: COMMAND
     sub = subs[typed[0]]
     with_value, options = value_options(sub)
+    words = mark_literals(glue_negative_values(typed[1:], with_value, options), with_value,
+                          options)
     # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
     # which plain parse_args cannot place before an optional positional
-    args = sub.parse_intermixed_args(glue_negative_values(typed[1:], with_value, options))
+    args, extras = sub.parse_known_intermixed_args(words)
+    if extras:  # as parse_intermixed_args says it, with the words as typed
+        sub.error(f"unrecognized arguments: {' '.join(map(unmark, extras))}")
+    for key, value in vars(args).items():
+        setattr(args, key, unmark(value))
     args.command = typed[0]
     from course_lib.tagger import apply, commands
 
