@@ -757,6 +757,45 @@ def test_an_ambiguous_abbreviation_is_echoed_as_typed(argv, want, capsys):
     assert "--max=-" not in err or "--max=-5" in argv, err
 
 
+@pytest.mark.parametrize("argv,want", [
+    # an unknown option before the command may hold a value: the command is still found
+    (["--bogus", "3", "train", "d"], "options come after the command: python -m "
+                                     "course_lib.tagger train ... --bogus 3\n"),
+    (["--", "train", "d"], "options come after the command: python -m course_lib.tagger "
+                           "train ... --\n"),
+    (["--hid", "8", "--", "train", "d"], "train ... --hid 8 --\n"),
+    # --h is --help at the top, but --help or --hidden for train: not the top help
+    (["--h", "8", "train", "d"], "train ... --h 8\n"),
+    (["--h", "8", "d"], "ambiguous option: --h could match --help, --hidden\n"),
+    # Python 3.11's argparse drops a '--' value and hands the option an empty list
+    (["train", "d", "--lr=--"], "argument --lr: '--' cannot be a value (a file named '--' "
+                                "is ./--)\n"),
+    (["predict", "m.pt", "--thr=--"], "argument --threads: '--' cannot be a value"),
+    (["predict", "m.pt", "--decoder=--"], "argument --decoder: '--' cannot be a value"),
+    (["train", "d", "--save=--"], "argument --save: '--' cannot be a value"),
+    # a shell variable that expands to nothing is not the current folder
+    (["train", ""], "DATA_DIR is an empty name: give a path\n"),
+    (["predict", "", "in.txt"], "MODEL is an empty name: give a path\n"),
+    (["evaluate", "m.pt", "--", ""], "SPLIT_DIR is an empty name: give a path\n"),
+    (["predict", "m.pt", "--", "in.txt", "--threads", "1"],
+     "unrecognized arguments: --threads 1 (after '--' every word is a path)\n"),
+])
+def test_odd_spellings_get_a_message_that_fits(argv, want, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and want in err, err
+
+
+def test_a_path_that_begins_with_a_dash_is_named_in_the_hint(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-x.pt").write_bytes(b"")
+    with pytest.raises(SystemExit):
+        main(["predict", "-x.pt", "in.txt"])
+    assert ("unrecognized arguments: -x.pt (a path that begins with '-': write ./-x.pt, or "
+            "put it after '--')\n") in capsys.readouterr().err
+
+
 def test_options_first_with_a_corpus_folder_still_mean_train(tmp_path, capsys):
     """A command word as an option's value (--save predict) is not the command."""
     assert main(["--hidden", "8", str(tmp_path / "nowhere"), "--save", "predict"]) == 2

@@ -1,6 +1,7 @@
 """How the tagger's command line words are read before argparse sees them.
 
-Four things argparse alone gets wrong for this command line: a first word that is neither a
+:func:`parse_command_line` reads them. Four things argparse alone gets wrong for this command
+line: a first word that is neither a
 command nor a folder (a typo of a command), options written before the command (in full or
 abbreviated), a negative value such as ``-inf`` or ``-1e5`` after an option, which argparse
 takes for an option of its own ("expected one argument") because it only knows ``-1`` and
@@ -76,16 +77,22 @@ def _takes_value(word: str, with_value: set[str], options: set[str]) -> bool:
 def _first_positional(argv: list[str], with_value: set[str],
                       options: set[str]) -> tuple[int, bool] | None:
     """``(where the first word that is neither an option nor an option's value is, whether
-    every option before it is one of options)``; None when there is none before ``--``."""
+    every option before it is one of options)``; None when there is none. The word after
+    ``--`` is positional; a word after an unknown option is taken for its value unless it is
+    a command or begins with ``-``."""
     known, skip = True, False
     for k, word in enumerate(argv):
         if skip:
             skip = False
-        elif word == "--":  # what follows is positional, never a command
-            return None
+        elif word == "--":  # the next word is positional ("-- train d": train, misplaced)
+            return (k + 1, known) if k + 1 < len(argv) else None
         elif word.startswith("-"):
-            known = known and names_an_option(word, options)
-            skip = _takes_value(word, with_value, options)  # "--lr 0.1": its value is next
+            if names_an_option(word, options):
+                skip = _takes_value(word, with_value, options)  # "--lr 0.1": 0.1 is next
+            else:  # unknown or ambiguous: it may hold a value ("--bogus 3 train"), not a command
+                known = False
+                nxt = argv[k + 1] if k + 1 < len(argv) else ""
+                skip = "=" not in word and nxt not in COMMANDS and not nxt.startswith("-")
         else:
             return k, known
     return None
@@ -168,3 +175,86 @@ def unmark(value):
     if isinstance(value, str) and value.startswith(_LITERAL):
         return value[len(_LITERAL):]
     return value
+
+
+def _problem_before_parsing(argv: list[str], with_value: set[str], options: set[str]) -> str | None:
+    """What argparse would not say clearly about ``argv``, one command's words: an option
+    given ``--`` as its value (``--lr=--``: Python 3.11's argparse drops the ``--`` and hands
+    the option an empty list, which no type check sees)."""
+    for word in argv:
+        if word == "--":
+            return None
+        name, _, value = word.partition("=")
+        if word.startswith("--") and value == "--" and _takes_value(name, with_value, options):
+            full = _named(name, options).pop()
+            return f"argument {full}: '--' cannot be a value (a file named '--' is ./--)"
+    return None
+
+
+def _unrecognized(extras: list[str]) -> str:
+    """argparse's "unrecognized arguments" message for ``extras`` (words no argument took,
+    maybe marked by :func:`mark_literals`) as typed, with a hint where one helps."""
+    words = [unmark(w) for w in extras]
+    message = f"unrecognized arguments: {' '.join(words)}"
+    if words != extras:
+        return message + " (after '--' every word is a path)"
+    paths = [w for w in words if w.startswith("-") and os.path.exists(w)]
+    if paths:
+        message += (f" (a path that begins with '-': write ./{paths[0]}, or put it after "
+                    f"'--')")
+    return message
+
+
+def _asks_the_program(word: str, parser: argparse.ArgumentParser) -> bool:
+    """``word`` is ``-h``, ``--help`` or ``--version`` (or an abbreviation of one) and no
+    command has another option it could mean (``--h``: ``--hidden`` too, for train)."""
+    top = _named(word, value_options(parser)[1])
+    return len(top) == 1 and all(
+        _named(word, value_options(sub)[1]) <= top for sub in command_parsers(parser).values())
+
+
+def parse_command_line(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """The tagger's command line ``argv`` (words as typed) read with ``parser`` (the one of
+    :func:`course_lib.tagger.cli.build_parser`): a namespace with ``command`` and the chosen
+    command's arguments.
+
+    Options may come anywhere after the command, also between MODEL and FILE; a first word
+    that is not a command means train (``DATA_DIR [OPTIONS]``). Errors exit through
+    ``parser.error`` (status 2; ``-h`` and ``--version`` exit 0): an unknown command, options
+    before the command, and argparse's own messages, every word echoed as typed.
+    """
+    subs = command_parsers(parser)
+    if argv and argv[0] not in COMMANDS:
+        if not argv[0].startswith("-"):
+            problem = first_word_problem(argv[0])
+            if problem:
+                parser.error(problem)
+        elif _asks_the_program(argv[0], parser):
+            parser.parse_args(argv)  # prints the help or the version and exits
+        else:
+            at = command_after_options(argv, {c: value_options(q) for c, q in subs.items()})
+            if at is not None:
+                parser.error(f"options come after the command: {parser.prog} {argv[at]} ... "
+                             f"{' '.join(argv[:at])}")
+        argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
+    if not argv:
+        parser.parse_args(argv)  # error: the following arguments are required: COMMAND
+    sub = subs[argv[0]]
+    with_value, options = value_options(sub)
+    problem = _problem_before_parsing(argv[1:], with_value, options)
+    if problem:
+        sub.error(problem)
+    words = mark_literals(glue_negative_values(argv[1:], with_value, options), with_value,
+                          options)
+    # parse_intermixed_args places options anywhere, also between MODEL and an optional FILE,
+    # which plain parse_args cannot
+    args, extras = sub.parse_known_intermixed_args(words)
+    if extras:
+        sub.error(_unrecognized(extras))
+    for key, value in vars(args).items():
+        setattr(args, key, unmark(value))
+    for action in sub._get_positional_actions():  # FILE ('' is not stdin) is checked on use
+        if action.nargs is None and getattr(args, action.dest) == "":  # Path("") is "."
+            sub.error(f"{action.metavar} is an empty name: give a path")
+    args.command = argv[0]
+    return args

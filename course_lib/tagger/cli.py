@@ -14,17 +14,7 @@ import argparse
 import math
 import sys
 
-from course_lib.tagger.argv import (
-    COMMANDS,
-    command_after_options,
-    command_parsers,
-    first_word_problem,
-    glue_negative_values,
-    mark_literals,
-    names_an_option,
-    unmark,
-    value_options,
-)
+from course_lib.tagger.argv import parse_command_line
 from course_lib.tagger.helptext import (
     DESCRIPTION,
     EVALUATE_EPILOG,
@@ -250,37 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    typed = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    subs = command_parsers(parser)
-    if typed and typed[0] not in COMMANDS:
-        if not typed[0].startswith("-"):
-            problem = first_word_problem(typed[0])
-            if problem:
-                parser.error(problem)
-        elif names_an_option(typed[0], value_options(parser)[1]):  # -h, --help, --vers
-            parser.parse_args(typed)  # prints and exits
-        else:
-            at = command_after_options(typed, {c: value_options(q) for c, q in subs.items()})
-            if at is not None:
-                before = " ".join(typed[:at])  # as typed
-                parser.error(f"options come after the command: {PROG} {typed[at]} ... {before}")
-        # the original interface: python -m course_lib.tagger [OPTIONS] DATA_DIR [OPTIONS]
-        typed = ["train", *typed]
-    if not typed:
-        parser.parse_args(typed)  # error: the following arguments are required: COMMAND
-    sub = subs[typed[0]]
-    with_value, options = value_options(sub)
-    words = mark_literals(glue_negative_values(typed[1:], with_value, options), with_value,
-                          options)
-    # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
-    # which plain parse_args cannot place before an optional positional
-    args, extras = sub.parse_known_intermixed_args(words)
-    if extras:  # as parse_intermixed_args says it, with the words as typed
-        sub.error(f"unrecognized arguments: {' '.join(map(unmark, extras))}")
-    for key, value in vars(args).items():
-        setattr(args, key, unmark(value))
-    args.command = typed[0]
+    """Run the command of ``argv`` (default: ``sys.argv[1:]``); its exit status."""
+    args = parse_command_line(build_parser(), list(sys.argv[1:] if argv is None else argv))
     from course_lib.tagger import apply, commands
 
     return {"train": commands.train, "predict": apply.predict,
