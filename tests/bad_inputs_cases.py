@@ -451,9 +451,9 @@ def _rel_error(a, b):
 
 
 # ---- the command-line tagger ---------------------------------------------------------------
-def run_tagger(*args: str, stdin: bytes | None = None) -> str:
-    """``python -m course_lib.tagger ARGS``: 'exit code C: <last line of stderr>'."""
-    proc = subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=ROOT,
+def run_tagger(*args: str, stdin: bytes | None = None, cwd: Path = ROOT) -> str:
+    """``python -m course_lib.tagger ARGS`` in ``cwd``: 'exit code C: <last line of stderr>'."""
+    proc = subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=cwd,
                           capture_output=True, input=stdin, timeout=180)
     lines = [line for line in proc.stderr.decode("utf-8", "replace").splitlines()
              if line.strip()]
@@ -529,6 +529,29 @@ def _cli_cases() -> list[Case]:
         Case("tagger --threads 1 predict m.pt (options before the command)",
              lambda t: run_tagger("--threads", "1", "predict", "m.pt"), None,
              rf"exit code 2: {prog}: error: options come after the command: {prog} predict",
+             cli),
+        Case("tagger --hid 8 train data (an abbreviated option before the command)",
+             lambda t: run_tagger("--hid", "8", "train", "data"), None,
+             rf"exit code 2: {prog}: error: options come after the command: {prog} train "
+             r"\.\.\. --hid 8$", cli),
+        Case("tagger train data --max -5 (an abbreviation of two options)",
+             lambda t: run_tagger("train", "data", "--max", "-5"), None,
+             rf"exit code 2: {prog} train: error: ambiguous option: --max could match "
+             r"--max-steps, --max-minutes$", cli),
+        Case("tagger predict -- -x.pt (a model file whose name begins with '-')",
+             lambda t: run_tagger("predict", "--", Path(_saved_tagger(t)).rename(
+                 t / "-x.pt").name, cwd=t, stdin=b"show flights\n"), None,
+             r"exit code 0: $", cli),
+        Case("tagger predict m.pt -- -- (after '--', '--' is a file name)",
+             lambda t: run_tagger("predict", _saved_tagger(t), "--", "--"), None,
+             rf"exit code 2: {prog}: error: --: file not found", cli),
+        Case("tagger predict m.pt --threads=-- ('--' as an option's value)",
+             lambda t: run_tagger("predict", "m.pt", "--threads=--"), None,
+             rf"exit code 2: {prog} predict: error: argument --threads: '--' cannot be a value",
+             cli),
+        Case("tagger train '' (an empty DATA_DIR, e.g. an unset shell variable)",
+             lambda t: run_tagger("train", ""), None,
+             rf"exit code 2: {prog} train: error: DATA_DIR is an empty name: give a path$",
              cli),
         Case("tagger train --lr -inf (a negative value after an option)",
              lambda t: run_tagger("train", str(write_corpus(t / "c")), "--lr", "-inf"), None,

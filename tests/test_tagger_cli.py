@@ -723,6 +723,79 @@ def test_options_before_the_command_say_where_options_go(argv, command, capsys):
            in err, err
 
 
+@pytest.mark.parametrize("argv,want", [
+    (["--hid", "8", "train", "d"], "train ... --hid 8"),  # an abbreviation argparse accepts
+    (["--max-min", "5", "train", "d"], "train ... --max-min 5"),
+    (["--thr", "1", "predict", "m.pt"], "predict ... --thr 1"),
+    (["--dec", "argmax", "--q", "evaluate", "m.pt", "d/test"], "evaluate ... --dec argmax --q"),
+    (["--sav", "train", "train", "d"], "train ... --sav train"),  # the value, not the command
+    (["--hid=8", "train", "d"], "train ... --hid=8"),
+])
+def test_abbreviated_options_before_the_command_say_where_options_go(argv, want, capsys):
+    """An abbreviation gets the message a full option name gets, echoing what was typed."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"error: options come after the command: python -m course_lib.tagger {want}\n" \
+        == err[err.index("error: "):], err
+
+
+@pytest.mark.parametrize("argv,want", [
+    (["train", "D/", "--max", "-5"], "ambiguous option: --max could match --max-steps, "
+                                     "--max-minutes"),
+    (["D/", "--max", "-inf"], "ambiguous option: --max could match"),
+    (["train", "D/", "--max=-5"], "ambiguous option: --max=-5 could match"),  # as typed
+    # --max names one option of predict (--max-batch-tokens), so there it is not ambiguous
+    (["predict", "m.pt", "--max", "-5"], "argument --max-batch-tokens: must be ≥ 1, got -5"),
+])
+def test_an_ambiguous_abbreviation_is_echoed_as_typed(argv, want, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and want in err, err
+    assert "--max=-" not in err or "--max=-5" in argv, err
+
+
+@pytest.mark.parametrize("argv,want", [
+    # an unknown option before the command may hold a value: the command is still found
+    (["--bogus", "3", "train", "d"], "options come after the command: python -m "
+                                     "course_lib.tagger train ... --bogus 3\n"),
+    (["--", "train", "d"], "options come after the command: python -m course_lib.tagger "
+                           "train ... --\n"),
+    (["--hid", "8", "--", "train", "d"], "train ... --hid 8 --\n"),
+    # --h is --help at the top, but --help or --hidden for train: not the top help
+    (["--h", "8", "train", "d"], "train ... --h 8\n"),
+    (["--h", "8", "d"], "ambiguous option: --h could match --help, --hidden\n"),
+    # Python 3.11's argparse drops a '--' value and hands the option an empty list
+    (["train", "d", "--lr=--"], "argument --lr: '--' cannot be a value (a file named '--' "
+                                "is ./--)\n"),
+    (["predict", "m.pt", "--thr=--"], "argument --threads: '--' cannot be a value"),
+    (["predict", "m.pt", "--decoder=--"], "argument --decoder: '--' cannot be a value"),
+    (["train", "d", "--save=--"], "argument --save: '--' cannot be a value"),
+    # a shell variable that expands to nothing is not the current folder
+    (["train", ""], "DATA_DIR is an empty name: give a path\n"),
+    (["predict", "", "in.txt"], "MODEL is an empty name: give a path\n"),
+    (["evaluate", "m.pt", "--", ""], "SPLIT_DIR is an empty name: give a path\n"),
+    (["predict", "m.pt", "--", "in.txt", "--threads", "1"],
+     "unrecognized arguments: --threads 1 (after '--' every word is a path)\n"),
+])
+def test_odd_spellings_get_a_message_that_fits(argv, want, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and want in err, err
+
+
+def test_a_path_that_begins_with_a_dash_is_named_in_the_hint(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-x.pt").write_bytes(b"")
+    with pytest.raises(SystemExit):
+        main(["predict", "-x.pt", "in.txt"])
+    assert ("unrecognized arguments: -x.pt (a path that begins with '-': write ./-x.pt, or "
+            "put it after '--')\n") in capsys.readouterr().err
+
+
 def test_options_first_with_a_corpus_folder_still_mean_train(tmp_path, capsys):
     """A command word as an option's value (--save predict) is not the command."""
     assert main(["--hidden", "8", str(tmp_path / "nowhere"), "--save", "predict"]) == 2
@@ -950,6 +1023,39 @@ def test_options_may_sit_between_model_and_file(trained, tmp_path):
                  ["predict", "--decoder", "argmax", save, "--skip-blank", path]):
         got = run(*argv)
         assert (got.returncode, got.stdout) == (0, want.stdout), got.stderr
+
+
+def test_after_double_dash_every_word_is_a_path(trained, tmp_path):
+    """predict -- -x.pt reads the model file named '-x.pt' (Python 3.11's intermixed parsing
+    alone drops the '--' and then says MODEL is missing); after '--' even '--' is a file
+    name (predict m.pt -- -- reads the file '--', as cat -- -- does), and '-' is stdin."""
+    import shutil
+
+    _, save = trained
+    shutil.copy(save, tmp_path / "-x.pt")
+    (tmp_path / "--").write_text("flights to boston\n", encoding="utf-8")
+    env = dict(os.environ, COURSE_LIB_PROGRESS="0")
+
+    def here(*args):
+        return subprocess.run([sys.executable, "-m", "course_lib.tagger", *args], cwd=tmp_path,
+                              capture_output=True, text=True, env=env, timeout=120,
+                              input="flights to denver\n")
+
+    want = run("predict", save, tmp_path / "--")
+    assert want.returncode == 0, want.stderr
+    for argv in (["predict", "--", "-x.pt", "--"],
+                 ["predict", "--threads", "1", "--", "-x.pt", "--"],
+                 ["predict", "--", "-x.pt", "./--"]):
+        got = here(*argv)
+        assert (got.returncode, got.stdout) == (0, want.stdout), (argv, got.stderr)
+    stdin = here("predict", "--", "-x.pt", "-")
+    assert stdin.returncode == 0 and json.loads(stdin.stdout)["tokens"][-1] == "denver"
+    assert_clean_error(here("predict", "--", "-y.pt"), 2, "-y.pt: model file not found")
+    (tmp_path / "--").unlink()
+    assert_clean_error(here("predict", "./-x.pt", "--", "--"), 2,
+                       "--: file not found")
+    assert_clean_error(here("predict", "./-x.pt", "--", "a", "-b"), 2,
+                       "unrecognized arguments: -b")
 
 
 def test_predict_reads_a_file_with_stdin_closed(trained, tmp_path):

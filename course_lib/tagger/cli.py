@@ -14,13 +14,7 @@ import argparse
 import math
 import sys
 
-from course_lib.tagger.argv import (
-    COMMANDS,
-    command_after_options,
-    first_word_problem,
-    glue_negative_values,
-    value_options,
-)
+from course_lib.tagger.argv import parse_command_line
 from course_lib.tagger.helptext import (
     DESCRIPTION,
     EVALUATE_EPILOG,
@@ -246,29 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    with_value, options = value_options(parser)
-    typed, argv = argv, glue_negative_values(argv, with_value, options)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        problem = first_word_problem(argv[0])
-        if problem:
-            parser.error(problem)
-        argv = ["train", *argv]  # the original interface: python -m course_lib.tagger DATA_DIR
-    elif argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
-        at = command_after_options(typed, with_value)
-        if at is not None:
-            before = " ".join(typed[:at])  # as typed
-            parser.error(f"options come after the command: {PROG} {typed[at]} ... {before}")
-        argv = ["train", *argv]  # options first: python -m course_lib.tagger --hidden 8 DIR
-    if argv and argv[0] in COMMANDS:
-        # options anywhere, also between MODEL and FILE (predict MODEL --skip-blank FILE),
-        # which plain parse_args cannot place before an optional positional
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        args = sub.choices[argv[0]].parse_intermixed_args(argv[1:])
-        args.command = argv[0]
-    else:
-        args = parser.parse_args(argv)
+    """Run the command of ``argv`` (default: ``sys.argv[1:]``); its exit status."""
+    args = parse_command_line(build_parser(), list(sys.argv[1:] if argv is None else argv))
     from course_lib.tagger import apply, commands
 
     return {"train": commands.train, "predict": apply.predict,

@@ -103,6 +103,9 @@ tagging that line by line would give plausible-looking nonsense. If the blank li
 spacing, add --skip-blank: each is skipped with a warning naming it, and "line" still counts
 every input line. Invalid UTF-8 or a file that is not a saved tagger also stops with exit
 status 2 and a message naming the line or file.
+names beginning with '-': write ./-x.pt, or put them after '--' (predict -- -x.pt in.txt).
+After '--' every word is a path, even '--' (predict m.pt -- -- reads the file named '--'),
+except '-', which still means stdin.
 """ + EXIT_MODEL + """
 
 example:
