@@ -43,6 +43,25 @@ class Outcome(NamedTuple):
     message: str
 
 
+class Tried(NamedTuple):
+    """One call of a case: what it returned or raised, and the table's row for it."""
+    result: object  # what ``call`` returned (None when it raised)
+    error: Exception | None  # what it raised
+    outcome: Outcome  # for the table, with ``tmp`` replaced by ``<tmp>``
+
+
+def try_case(case: Case, tmp: Path) -> Tried:
+    """Call one case once; keep what it returned or raised, and describe it for the table.
+    The test of its answer and the test of the table both read this one call (each case's
+    call can take seconds: many run the command-line tagger in a new process)."""
+    try:
+        result = case.call(tmp)
+    except Exception as err:  # the point of the table is to show what is raised
+        return Tried(None, err, Outcome(type(err).__name__, str(err).replace(str(tmp), "<tmp>")))
+    text = str(result).replace(str(tmp), "<tmp>")
+    return Tried(result, None, Outcome("returns", text if len(text) <= 200 else text[:197] + "..."))
+
+
 def run_case(case: Case, tmp: Path) -> Outcome:
     """Run one case and report what happened, with ``tmp`` replaced by ``<tmp>``."""
     import importlib.util
@@ -50,12 +69,7 @@ def run_case(case: Case, tmp: Path) -> Outcome:
     missing = [m for m in case.needs if importlib.util.find_spec(m) is None]
     if missing:
         return Outcome("skipped", f"needs {', '.join(missing)}")
-    try:
-        result = case.call(tmp)
-    except Exception as err:  # the point of the table is to show what is raised
-        return Outcome(type(err).__name__, str(err).replace(str(tmp), "<tmp>"))
-    text = str(result).replace(str(tmp), "<tmp>")
-    return Outcome("returns", text if len(text) <= 200 else text[:197] + "...")
+    return try_case(case, tmp).outcome
 
 
 # ---- corpus files --------------------------------------------------------------------------
@@ -768,12 +782,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-def render(cases: list[Case] = CASES) -> str:
-    """The markdown table of what every case answers today (each in a fresh temporary folder)."""
+def render(cases: list[Case] = CASES, tried: dict[str, Tried] | None = None) -> str:
+    """The markdown table of what every case answers today (each in a fresh temporary folder).
+    ``tried`` (``case.what`` -> :class:`Tried`): cases already called, each in its own fresh
+    folder, whose outcome is used instead of calling them again."""
     lines = [HEADER, "| what was tried | answer | message |", "|---|---|---|"]
     for case in cases:
-        with tempfile.TemporaryDirectory() as tmp:
-            outcome = run_case(case, Path(tmp))
+        if tried and case.what in tried:
+            outcome = tried[case.what].outcome
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                outcome = run_case(case, Path(tmp))
         kind = "returns" if outcome.kind == "returns" else f"`{outcome.kind}`"
         note = f" **Known issue:** {case.issue}." if case.issue else ""
         lines.append(f"| {_cell(case.what)} | {kind} | {_cell(outcome.message)}{note} |")

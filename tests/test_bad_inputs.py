@@ -1,5 +1,8 @@
 """Every bad input of ``bad_inputs_cases.CASES`` gets its expected answer, and the committed
-table ``tests/BAD_INPUTS.md`` is what ``python tests/bad_inputs_cases.py`` writes today."""
+table ``tests/BAD_INPUTS.md`` is what ``python tests/bad_inputs_cases.py`` writes today.
+
+Each case is called once: the table test reads the calls the answer tests made (``_TRIED``)
+and calls only the cases they did not run (as when it runs alone)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from bad_inputs_cases import CASES, TABLE, Case, render
+from bad_inputs_cases import CASES, TABLE, Case, Tried, render, try_case
 
 
 def _skip_unless_available(case: Case) -> None:
@@ -20,16 +23,23 @@ PARAMS = [pytest.param(c, id=c.what, marks=[pytest.mark.xfail(strict=True, reaso
                        if c.issue else []) for c in CASES]
 
 
+_TRIED: dict[str, Tried] = {}  # case.what -> its one call, read again by the table test
+
+
 @pytest.mark.parametrize("case", PARAMS)
 def test_bad_input_gets_its_answer(case: Case, tmp_path: Path):
     _skip_unless_available(case)
+    tried = _TRIED[case.what] = try_case(case, tmp_path)
     if case.raises is None:
-        outcome = case.call(tmp_path)
+        if tried.error is not None:
+            raise tried.error  # as the call itself would have raised here
+        outcome = tried.result
         assert isinstance(outcome, str)
         assert re.search(case.match, outcome), f"{outcome!r} does not match {case.match!r}"
     else:
         with pytest.raises(case.raises, match=case.match):
-            case.call(tmp_path)
+            if tried.error is not None:
+                raise tried.error  # the very exception the call raised
 
 
 def test_cases_are_distinct_and_described():
@@ -43,4 +53,4 @@ def test_committed_table_is_current():
     if missing:
         pytest.skip(f"the table needs every module; missing {missing}")
     committed = TABLE.read_text(encoding="utf-8")
-    assert committed == render(), "tests/BAD_INPUTS.md is stale: run python tests/bad_inputs_cases.py"
+    assert committed == render(tried=_TRIED), "tests/BAD_INPUTS.md is stale: run python tests/bad_inputs_cases.py"

@@ -4,6 +4,7 @@ Subprocesses where what the user sees matters (exit status, no traceback); the i
 ``main`` elsewhere (faster)."""
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -50,6 +51,13 @@ def run(*args, stdin=None):
     return subprocess.run([sys.executable, "-m", "course_lib.tagger", *map(str, args)],
                           capture_output=True, text=stdin is None or isinstance(stdin, str),
                           input=stdin, env=env, timeout=180)
+
+
+@functools.cache
+def run_help(*command: str) -> subprocess.CompletedProcess:
+    """``python -m course_lib.tagger [COMMAND] --help``, run once per command for the module:
+    several tests read the same help text, and each run is a new process importing torch."""
+    return run(*command, "--help")
 
 
 def assert_clean_error(proc, status, *words):
@@ -281,9 +289,9 @@ def test_help_documents_every_option_of_every_command():
             for opt in action.option_strings:
                 assert opt in text, (name, opt)
             assert action.help, (name, action.dest)  # every option says what it does
-    proc = run("--help")
+    proc = run_help()
     assert proc.returncode == 0 and "predict" in proc.stdout
-    train_help = run("train", "--help").stdout
+    train_help = run_help("train").stdout
     assert "--max-minutes" in train_help and "exit status" in train_help
 
 
@@ -332,7 +340,7 @@ def test_lowercase_corpus_model_lowercases_its_input_and_reports_it_as_typed(tra
     for c, low in zip(cased["slots"], lower["slots"], strict=True):
         assert c["text"] == " ".join(typed.split()[c["start"]:c["end"]])
         assert c["text"].lower() == low["text"]
-    assert "lowercase" in run("predict", "--help").stdout
+    assert "lowercase" in run_help("predict").stdout
 
 
 def test_cased_corpus_and_old_model_files_keep_the_input_as_typed(tmp_path, trained):
@@ -407,7 +415,7 @@ def test_predict_skip_blank_warns_per_line_and_keeps_line_numbers(trained):
     assert many.stderr.splitlines()[20].endswith(
         "<stdin>: 5 more blank lines skipped (the last is line 26)")
     assert len(many.stderr.splitlines()) == 21
-    text = run("predict", "--help").stdout
+    text = run_help("predict").stdout
     assert "--skip-blank" in text and "one-token-a-line" in text
 
 
@@ -516,7 +524,7 @@ def test_seeds_report_each_runs_stop_and_do_not_average_flags(corpus, capsys):
     assert out["time_guard_fired"] is True and out["stopped"] == "time"
     assert [r["stopped"] for r in out["runs"]] == ["time", "time"]
     assert "partial_last_epoch_sd" not in out and out["partial_last_epoch"] is True
-    assert "--max-minutes" in run("train", "--help").stdout
+    assert "--max-minutes" in run_help("train").stdout
 
 
 def test_predict_and_evaluate_batch_by_a_token_budget(trained, corpus, tmp_path, monkeypatch,
@@ -553,7 +561,7 @@ def test_predict_and_evaluate_batch_by_a_token_budget(trained, corpus, tmp_path,
                  "--max-batch-tokens", "16"]) == 0
     assert json.loads(capsys.readouterr().out) == want
     assert all(n * t <= 16 for n, t in shapes) and sum(n for n, _ in shapes) == 10, shapes
-    text = " ".join(run("predict", "--help").stdout.split())
+    text = " ".join(run_help("predict").stdout.split())
     assert "--max-batch-tokens" in text and "keeps the input order" in text
 
 
@@ -663,7 +671,7 @@ def test_seeds_say_which_run_was_saved_and_the_file_describes_that_run(corpus, t
     assert f"best dev score: seed {kept} (saved to {save})" in line[0]
     assert main([*argv, "--overwrite", "--quiet"]) == 0
     assert "mean ± sd" not in capsys.readouterr().err
-    text = " ".join(run("train", "--help").stdout.split())
+    text = " ".join(run_help("train").stdout.split())
     assert "saved_seed" in text and "per_slot_seed" in text and "mean ± sd" in text
 
 
@@ -825,7 +833,7 @@ def test_max_minutes_inf_means_no_guard(corpus, capsys):
         assert message in capsys.readouterr().err
     assert build_parser().parse_args(["train", "D", "--max-minutes", "1e400"]).max_minutes == \
         float("inf")  # a number too large for a float is infinite too
-    assert "inf: no guard" in " ".join(run("train", "--help").stdout.split())
+    assert "inf: no guard" in " ".join(run_help("train").stdout.split())
 
 
 def test_a_file_a_split_or_a_corpus_in_the_wrong_place_get_a_hint(trained, corpus, capsys):
@@ -863,13 +871,13 @@ def test_help_groups_run_options_apart_from_training():
 
 
 def test_help_says_how_predict_reads_and_what_it_reports():
-    text = " ".join(run("predict", "--help").stdout.split())
+    text = " ".join(run_help("predict").stdout.split())
     assert "split at white space only: punctuation stays attached" in text
     assert "normalised geometric mean of the token distributions" in text
     assert "3 the model's scores are not finite" in text
-    assert "3 the model's scores are not finite" in " ".join(run("evaluate", "--help")
+    assert "3 the model's scores are not finite" in " ".join(run_help("evaluate")
                                                              .stdout.split())
-    assert "3 training diverged" in " ".join(run("train", "--help").stdout.split())
+    assert "3 training diverged" in " ".join(run_help("train").stdout.split())
 
 
 def test_intent_probability_is_the_normalised_geometric_mean_of_the_tokens(trained):
