@@ -12,6 +12,7 @@ from course_lib.data import Example
 from course_lib.tagger.decode import is_valid_iob2, predict
 from course_lib.tagger.ensemble import EnsembleTagger, ensemble
 from course_lib.tagger.evaluate import evaluate
+from course_lib.tagger.io import load_tagger, save_tagger
 from course_lib.tagger.model import SlotTagger, make_config
 
 EXAMPLES = [Example(["fly", "to", "new", "york"], ["O", "O", "B-to", "I-to"], "flight"),
@@ -113,5 +114,20 @@ def test_ensemble_refuses_taggers_of_different_corpora():
         EnsembleTagger([])
     with pytest.raises(ValueError, match="tagger 2's words vocabulary differs"):
         ensemble([(member(vocabs, 0), vocabs), (member(other, 1), other)])
-    with pytest.raises(ValueError, match=r"tagger 2 has \(tags, intents, CRF\)"):
+    with pytest.raises(ValueError, match="tagger 2 has a softmax output layer, tagger 1 a CRF"):
         ensemble([(member(vocabs, 0), vocabs), (member(vocabs, 1, crf=False), vocabs)])
+    no_intent = SlotTagger(make_config(vocabs, intents=False, hidden_size=8, embedding_dim=6,
+                                       char_channels=5))
+    with pytest.raises(ValueError, match="tagger 3 has no intent head, tagger 1 3 intents"):
+        ensemble([(member(vocabs, 0), vocabs)] * 2 + [(no_intent, vocabs)])
+
+
+def test_an_ensemble_is_not_saved_as_one_tagger(tmp_path):
+    vocabs = build_vocabs(EXAMPLES)
+    model, v = ensemble([(member(vocabs, s), vocabs) for s in range(2)])
+    with pytest.raises(TypeError, match="save an ensemble's members one by one"):
+        save_tagger(tmp_path / "e.pt", model, v)
+    assert list(tmp_path.iterdir()) == []
+    save_tagger(tmp_path / "m.pt", model.members[0], v)  # a member is one tagger
+    assert predict(load_tagger(tmp_path / "m.pt")[0], EXAMPLES, v) == predict(
+        model.members[0], EXAMPLES, v)

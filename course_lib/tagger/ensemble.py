@@ -38,6 +38,14 @@ class AveragedCRF(NamedTuple):
     end: torch.Tensor
 
 
+def _kinds(config) -> dict[str, str]:
+    """What a tagger's scores are, in words: two taggers average only if these agree."""
+    return {"output": f"a {'CRF' if config.crf else 'softmax'} output layer",
+            "tags": f"{config.num_tags} tags",
+            "intents": f"{config.num_intents} intents" if config.num_intents else
+            "no intent head"}
+
+
 class EnsembleTagger(nn.Module):
     """M :class:`SlotTagger` members as one model for :func:`~course_lib.tagger.decode.predict`
     and :func:`~course_lib.tagger.evaluate.evaluate` (inference only; see the module docstring).
@@ -54,12 +62,11 @@ class EnsembleTagger(nn.Module):
             raise ValueError("an ensemble needs at least one tagger")
         first = members[0].config
         for i, m in enumerate(members[1:], start=2):
-            c = m.config
-            got = (c.num_tags, c.num_intents, c.crf)
-            want = (first.num_tags, first.num_intents, first.crf)
-            if got != want:
-                raise ValueError(f"tagger {i} has (tags, intents, CRF) = {got}, tagger 1 "
-                                 f"{want}: an ensemble needs taggers of the same corpus")
+            want, got = _kinds(first), _kinds(m.config)
+            for key in want:
+                if got[key] != want[key]:
+                    raise ValueError(f"tagger {i} has {got[key]}, tagger 1 {want[key]}: an "
+                                     "ensemble averages scores of the same kind")
         self.members = nn.ModuleList(members)
         self.config = first
 
@@ -93,8 +100,9 @@ def ensemble(loaded: Sequence[tuple[SlotTagger, TaggerVocabs]]
     :func:`~course_lib.tagger.io.load_tagger` returns them, and their shared vocabularies.
 
     Raises:
-        ValueError: no taggers, or taggers whose vocabularies (words, characters, tags,
-        intents) or output layers differ: they were not trained on the same corpus.
+        ValueError: no taggers; taggers whose vocabularies (words, characters, tags, intents)
+        differ (they were not trained on the same corpus); or taggers whose scores cannot be
+        averaged (a CRF and a softmax output layer, an intent head and none).
     """
     if not loaded:
         raise ValueError("an ensemble needs at least one tagger")

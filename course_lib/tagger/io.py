@@ -68,9 +68,14 @@ def save_tagger(path: str | Path, model: SlotTagger, vocabs: TaggerVocabs,
     behind; the temporary file is removed if anything fails.
 
     Raises:
+        TypeError: ``model`` is not one :class:`SlotTagger` (e.g. an ensemble: save each
+        member, and average them again after loading).
         ValueError: the model holds NaN or infinite weights (they are never saved).
         OSError: the file cannot be written (the temporary file is removed).
     """
+    if not isinstance(model, SlotTagger):  # its config would not rebuild it: unloadable
+        raise TypeError(f"save_tagger saves one SlotTagger, got {type(model).__name__}: save "
+                        "an ensemble's members one by one and average them after loading")
     bad = non_finite_tensors(model)
     if bad:
         raise ValueError(f"refusing to save a model with non-finite weights in {len(bad)} "
