@@ -68,6 +68,14 @@ def assert_clean_error(proc, status, *words):
         assert w in stderr, (w, stderr)
 
 
+def usage_error(argv, capsys) -> str:
+    """What ``main(argv)`` writes to stderr when it stops with argparse's usage status 2."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    return capsys.readouterr().err
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     return write_tiny_corpus(tmp_path_factory.mktemp("tiny"), dev_name="valid")
@@ -268,9 +276,7 @@ def test_bad_data_exits_2_naming_file_and_line(tmp_path):
     (["evaluate", "m.pt"], "required: SPLIT_DIR"),
 ])
 def test_bad_options_rejected_by_argparse(capsys, argv, message):
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    assert exc.value.code == 2 and message in capsys.readouterr().err
+    assert message in usage_error(argv, capsys)
 
 
 def _help_of(parser: argparse.ArgumentParser) -> dict[str, str]:
@@ -427,10 +433,7 @@ def test_predict_skip_blank_warns_per_line_and_keeps_line_numbers(trained):
 def test_typo_in_the_command_is_not_taken_for_a_corpus(argv, guess, tmp_path, monkeypatch,
                                                        capsys):
     monkeypatch.chdir(tmp_path)  # no folder of that name here
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    err = capsys.readouterr().err
-    assert exc.value.code == 2
+    err = usage_error(argv, capsys)
     assert f"error: unknown command {argv[0]!r} (did you mean {guess!r}?)" in err, err
 
 
@@ -709,10 +712,7 @@ def test_predict_reads_pipes_and_refuses_folders(trained, tmp_path):
 def test_an_unknown_word_is_an_unknown_command_not_a_missing_corpus(word, tmp_path,
                                                                    monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as exc:
-        main([word, "data/"])
-    err = capsys.readouterr().err
-    assert exc.value.code == 2
+    err = usage_error([word, "data/"], capsys)
     assert (f"error: unknown command {word!r}; commands: train, predict, evaluate (or give a "
             f"corpus folder: there is no file or folder named {word!r} here)") in err, err
 
@@ -723,10 +723,7 @@ def test_an_unknown_word_is_an_unknown_command_not_a_missing_corpus(word, tmp_pa
     (["--hidden", "8", "train", "d"], "train"),
 ])
 def test_options_before_the_command_say_where_options_go(argv, command, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    err = capsys.readouterr().err
-    assert exc.value.code == 2
+    err = usage_error(argv, capsys)
     assert f"error: options come after the command: python -m course_lib.tagger {command} " \
            in err, err
 
@@ -741,10 +738,7 @@ def test_options_before_the_command_say_where_options_go(argv, command, capsys):
 ])
 def test_abbreviated_options_before_the_command_say_where_options_go(argv, want, capsys):
     """An abbreviation gets the message a full option name gets, echoing what was typed."""
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    err = capsys.readouterr().err
-    assert exc.value.code == 2
+    err = usage_error(argv, capsys)
     assert f"error: options come after the command: python -m course_lib.tagger {want}\n" \
         == err[err.index("error: "):], err
 
@@ -758,10 +752,8 @@ def test_abbreviated_options_before_the_command_say_where_options_go(argv, want,
     (["predict", "m.pt", "--max", "-5"], "argument --max-batch-tokens: must be ≥ 1, got -5"),
 ])
 def test_an_ambiguous_abbreviation_is_echoed_as_typed(argv, want, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    err = capsys.readouterr().err
-    assert exc.value.code == 2 and want in err, err
+    err = usage_error(argv, capsys)
+    assert want in err, err
     assert "--max=-" not in err or "--max=-5" in argv, err
 
 
@@ -789,10 +781,8 @@ def test_an_ambiguous_abbreviation_is_echoed_as_typed(argv, want, capsys):
      "unrecognized arguments: --threads 1 (after '--' every word is a path)\n"),
 ])
 def test_odd_spellings_get_a_message_that_fits(argv, want, capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    err = capsys.readouterr().err
-    assert exc.value.code == 2 and want in err, err
+    err = usage_error(argv, capsys)
+    assert want in err, err
 
 
 def test_a_path_that_begins_with_a_dash_is_named_in_the_hint(tmp_path, monkeypatch, capsys):

@@ -124,8 +124,8 @@ def _is_number(word: str) -> bool:
     return True
 
 
-def glue_negative_values(argv: list[str], with_value: set[str],
-                         options: set[str] | None = None) -> list[str]:
+def glue_negative_values(argv: list[str], with_value: set[str], options: set[str]
+                         ) -> list[str]:
     """``--lr -inf`` → ``--lr=-inf``, so the option's own check answers ("must be > 0.0").
 
     ``with_value`` and ``options`` are one command's (:func:`value_options`): an abbreviation
@@ -133,7 +133,6 @@ def glue_negative_values(argv: list[str], with_value: set[str],
     will answer "ambiguous option", which would then echo the glued word, not the typed one.
     Words after ``--`` (positional arguments only) are left as they are.
     """
-    options = with_value if options is None else options
     out: list[str] = []
     for k, word in enumerate(argv):
         if word == "--":
